@@ -1,0 +1,358 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one HTTP client of the collection for the DRS API.
+
+It builds URLs, authenticates (IAM token, AK/SK signing, or an IAM password exchanged for
+a token once), retries what is safe to retry, and turns every failure into ``DrsApiError``.
+Private to this collection; not a public API.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import traceback
+from urllib.parse import urlsplit
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._signer import canonical_query, sign_request
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+    from urllib3.util.retry import Retry
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    Retry = object
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+COLLECTION_VERSION = "0.1.0"
+
+# The vendor documents at most 100 items per batch-status page; batch-starting has no
+# documented limit, so it gets the same size (and a module option to lower it).
+STATUS_PAGE_SIZE = 100
+START_CHUNK_SIZE = 100
+ASYNC_DETAIL_PAGE_SIZE = 100
+
+# Reads (batch-status is a POST but changes nothing) are retried on these statuses.
+READ_RETRY_STATUSES = frozenset([429, 502, 503, 504])
+# A write is retried only when it cannot have acted: throttled by the API gateway.
+# 502/504 and read errors after sending are reported as an unknown outcome instead,
+# so that the module reads the state again before deciding to send anything else.
+WRITE_RETRY_STATUSES = frozenset([429])
+MAX_RETRY_AFTER = 60
+
+STATUS_PATH = "/v3/{project_id}/jobs/batch-status"
+START_PATH = "/v3/{project_id}/jobs/batch-starting"
+ASYNC_JOBS_PATH = "/v5/{project_id}/batch-async-jobs"
+BACKOFF_MAX = 30
+
+# Huawei Cloud hosts are ``<service>.<region>.myhuaweicloud.com``; these regions differ.
+REGION_DOMAINS = {
+    "eu-de": "otc.t-systems.com",
+    "eu-nl": "otc.t-systems.com",
+    "eu-ch2": "sc.otc.t-systems.com",
+    "eu-west-101": "myhuaweicloud.eu",
+}
+# Open Telekom Cloud serves IAM for eu-de and eu-nl from eu-de only.
+IAM_URLS = {
+    "eu-de": "https://iam.eu-de.otc.t-systems.com/v3",
+    "eu-nl": "https://iam.eu-de.otc.t-systems.com/v3",
+    "eu-ch2": "https://iam-pub.eu-ch2.sc.otc.t-systems.com/v3",
+}
+
+
+def region_endpoint(region):
+    return "https://drs.%s.%s" % (region, REGION_DOMAINS.get(region, "myhuaweicloud.com"))
+
+
+def region_iam_url(region):
+    return IAM_URLS.get(region) or "https://iam.%s.%s/v3" % (region, REGION_DOMAINS.get(region, "myhuaweicloud.com"))
+
+
+class DrsApiError(Exception):
+    """A failed call: HTTP status, the API's error fields, request id, method and path.
+
+    ``outcome_unknown`` is true when a write may have reached the service although no
+    usable answer came back (read timeout, reset after sending, 502/504, unreadable 2xx).
+    """
+
+    def __init__(self, problem, method, path, status=None, error_code=None, error_msg=None,
+                 request_id=None, outcome_unknown=False):
+        self.problem = problem
+        self.method = method
+        self.path = path
+        self.status = status
+        self.error_code = error_code
+        self.error_msg = error_msg
+        self.request_id = request_id
+        self.outcome_unknown = outcome_unknown
+        super(DrsApiError, self).__init__(self.describe())
+
+    def describe(self):
+        parts = ["%s %s: %s" % (self.method, self.path, self.problem)]
+        if self.error_code or self.error_msg:
+            parts.append("%s: %s" % (self.error_code or "-", self.error_msg or "-"))
+        if self.request_id:
+            parts.append("(request id %s)" % self.request_id)
+        return " ".join(parts)
+
+    def as_dict(self):
+        return {
+            "status": self.status,
+            "error_code": self.error_code,
+            "error_msg": self.error_msg,
+            "request_id": self.request_id,
+            "method": self.method,
+            "path": self.path,
+        }
+
+
+class _BoundedRetry(Retry):
+    """urllib3's retry policy, with a ceiling on how long a ``Retry-After`` can make us sleep."""
+
+    def get_retry_after(self, response):
+        seconds = super(_BoundedRetry, self).get_retry_after(response)
+        return None if seconds is None else min(seconds, MAX_RETRY_AFTER)
+
+
+class TokenAuth:
+    def __init__(self, token):
+        self.token = token
+
+    def headers(self, client, method, path, query, headers, body):
+        return {"X-Auth-Token": self.token}
+
+
+class AkSkAuth:
+    def __init__(self, access_key, secret_key, security_token=None):
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.security_token = security_token
+
+    def headers(self, client, method, path, query, headers, body):
+        to_sign = dict(headers)
+        if self.security_token:
+            to_sign["X-Security-Token"] = self.security_token
+        signed = sign_request(method, client.host, path, query, to_sign, body, self.access_key, self.secret_key)
+        signed.update(to_sign)
+        return signed
+
+
+class PasswordAuth:
+    """IAM user name and password, exchanged for a project-scoped token on first use."""
+
+    def __init__(self, auth_url, username, password, domain_name, on_token=None):
+        self.auth_url = auth_url.rstrip("/")
+        self.username = username
+        self.password = password
+        self.domain_name = domain_name
+        self.on_token = on_token
+        self.token = None
+
+    def headers(self, client, method, path, query, headers, body):
+        if self.token is None:
+            self.token = self._fetch_token(client)
+            if self.on_token:
+                self.on_token(self.token)
+        return {"X-Auth-Token": self.token}
+
+    def _fetch_token(self, client):
+        url = self.auth_url if self.auth_url.endswith("/v3") else self.auth_url + "/v3"
+        url += "/auth/tokens"
+        body = {"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": self.username, "password": self.password, "domain": {"name": self.domain_name}}}},
+            "scope": {"project": {"id": client.project_id}},
+        }}
+        path = urlsplit(url).path
+        response = client.send("POST", url, path, {"Content-Type": "application/json"}, json.dumps(body).encode("utf-8"),
+                               idempotent=True)
+        token = response.headers.get("X-Subject-Token")
+        if not token:
+            raise DrsApiError("IAM answered HTTP %s without an X-Subject-Token header" % response.status_code, "POST", path,
+                              status=response.status_code, request_id=_request_id(response))
+        return token
+
+
+def _request_id(response):
+    return response.headers.get("X-Request-Id") or response.headers.get("X-IAM-Trace-Id")
+
+
+def _cause(exc):
+    """The urllib3 error behind a requests exception (requests wraps it once retries run out)."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return reason if reason is not None else exc
+
+
+def _reached_server(exc):
+    """False only when the request failed before anything was sent (refused, DNS, connect timeout)."""
+    return not isinstance(exc, requests.exceptions.ConnectTimeout) and \
+        not isinstance(_cause(exc), (NewConnectionError, ConnectTimeoutError))
+
+
+def _error_body(response):
+    """The vendor error fields, from a JSON body when there is one."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return None, None
+    if not isinstance(payload, dict):
+        return None, None
+    return payload.get("error_code"), payload.get("error_msg") or payload.get("error_message")
+
+
+def _snippet(text, limit=200):
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+class DrsClient:
+    def __init__(self, endpoint, project_id, auth, language="en-us", validate_certs=True, ca_path=None,
+                 timeout=30, retries=5, backoff_factor=1.0, user_agent=None):
+        parts = urlsplit(endpoint)
+        self.origin = "%s://%s" % (parts.scheme, parts.netloc)
+        self.host = parts.netloc
+        self.base_path = parts.path.rstrip("/")
+        self.project_id = project_id
+        self.auth = auth
+        self.language = language
+        self.timeout = timeout
+        self.user_agent = user_agent or "hwcloud.drs/%s python-requests/%s" % (COLLECTION_VERSION, requests.__version__)
+        self.request_count = 0
+        self._sessions = {
+            True: self._session(validate_certs, ca_path, retries, backoff_factor, idempotent=True),
+            False: self._session(validate_certs, ca_path, retries, backoff_factor, idempotent=False),
+        }
+
+    @staticmethod
+    def _session(validate_certs, ca_path, retries, backoff_factor, idempotent):
+        policy = _BoundedRetry(
+            total=retries, connect=retries, read=retries if idempotent else 0, status=retries, other=0,
+            status_forcelist=READ_RETRY_STATUSES if idempotent else WRITE_RETRY_STATUSES,
+            allowed_methods=None, backoff_factor=backoff_factor, backoff_jitter=backoff_factor,
+            backoff_max=BACKOFF_MAX, raise_on_status=False, respect_retry_after_header=True)
+        session = requests.Session()
+        adapter = HTTPAdapter(max_retries=policy)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        return session
+
+    # -- transport -----------------------------------------------------------------------
+
+    def send(self, method, url, path, headers, body, idempotent):
+        """One HTTP exchange (with the retries its policy allows); returns a 2xx response."""
+        session = self._sessions[bool(idempotent)]
+        self.request_count += 1
+        try:
+            response = session.request(method, url, headers=headers, data=body or None,
+                                        timeout=(min(self.timeout, 10), self.timeout), allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise DrsApiError("TLS verification failed (%s); set ca_path to the CA bundle, or validate_certs: false "
+                              "for a test endpoint" % _snippet(str(exc)), method, path)
+        except requests.exceptions.RequestException as exc:
+            sent = _reached_server(exc)
+            if isinstance(exc, requests.exceptions.ReadTimeout) or isinstance(_cause(exc), ReadTimeoutError):
+                kind = "timed out after %ss" % self.timeout
+            else:
+                kind = "connection failed (%s)" % _snippet(str(_cause(exc)))
+            raise DrsApiError(kind, method, path, outcome_unknown=sent and not idempotent)
+        if 200 <= response.status_code < 300:
+            return response
+        error_code, error_msg = _error_body(response)
+        problem = "HTTP %s" % response.status_code
+        if error_code is None and error_msg is None:
+            problem += " with a non-JSON body: %s" % _snippet(response.text) if response.text else " with an empty body"
+        raise DrsApiError(problem, method, path, status=response.status_code, error_code=error_code,
+                          error_msg=error_msg, request_id=_request_id(response),
+                          outcome_unknown=not idempotent and response.status_code in (500, 502, 504))
+
+    def call(self, method, path, body=None, query=None, idempotent=True):
+        """Call the DRS API and return the JSON object it answers.
+
+        ``path`` is written as on the vendor pages, e.g. ``/v3/{project_id}/jobs/batch-status``.
+        """
+        path = self.base_path + path.replace("{project_id}", self.project_id)
+        query = list((query or {}).items())
+        url = self.origin + path
+        if query:
+            url += "?" + canonical_query(query)
+        data = json.dumps(body, separators=(",", ":")).encode("utf-8") if body is not None else b""
+        headers = {"Content-Type": "application/json", "X-Language": self.language, "X-Project-Id": self.project_id}
+        headers.update(self.auth.headers(self, method, path, query, headers, data))
+        headers["User-Agent"] = self.user_agent
+        response = self.send(method, url, path, headers, data, idempotent)
+        try:
+            payload = response.json() if response.content else {}
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise DrsApiError("HTTP %s with a body that is not a JSON object: %s" % (response.status_code, _snippet(response.text)),
+                              method, path, status=response.status_code, request_id=_request_id(response),
+                              outcome_unknown=not idempotent)
+        return payload
+
+    # -- the DRS operations --------------------------------------------------------------
+
+    def batch_status(self, job_ids):
+        """Status entries (``id``, ``status``, ``error_code``, ``error_message``) for every distinct job ID.
+
+        IDs are sent in pages of at most 100, each asking for all of its entries at once.
+        """
+        unique_ids = list(dict.fromkeys(job_ids))
+        entries = []
+        for first in range(0, len(unique_ids), STATUS_PAGE_SIZE):
+            page = unique_ids[first:first + STATUS_PAGE_SIZE]
+            payload = self.call("POST", STATUS_PATH,
+                                {"jobs": page, "page_req": {"cur_page": 1, "per_page": len(page)}})
+            entries.extend(_records(payload, "results", "POST", STATUS_PATH))
+        return entries
+
+    def start_jobs(self, jobs):
+        """One batch-starting request; ``jobs`` are ``{job_id, start_time?}`` dicts.
+
+        Returns the per-job results (``id``, ``status``, ``error_code``, ``error_msg``). An older
+        vendor page names the list ``jobs`` instead of ``results``; both are accepted.
+        """
+        payload = self.call("POST", START_PATH, {"jobs": jobs}, idempotent=False)
+        key = "results" if "results" in payload else "jobs"
+        return _records(payload, key, "POST", START_PATH, outcome_unknown=True)
+
+    def find_async_job(self, async_job_id):
+        """The batch async job with this ID (``async_job_id``, ``status``, ...), or None."""
+        payload = self.call("GET", ASYNC_JOBS_PATH, query={"async_job_id": async_job_id, "offset": 0, "limit": 10})
+        for job in _records(payload, "jobs", "GET", ASYNC_JOBS_PATH):
+            if job.get("async_job_id") == async_job_id:
+                return job
+        return None
+
+    def async_job_tasks(self, async_job_id):
+        """The DRS tasks (``id``, ``status``) inside a batch async job, every page of them."""
+        path = ASYNC_JOBS_PATH + "/" + async_job_id
+        tasks = []
+        while True:
+            payload = self.call("GET", path, query={"offset": len(tasks), "limit": ASYNC_DETAIL_PAGE_SIZE})
+            page = _records(payload, "jobs", "GET", path)
+            tasks.extend(page)
+            total = payload.get("total_count")
+            if not page or not isinstance(total, int) or len(tasks) >= total:
+                return tasks
+
+    def commit_async_job(self, async_job_id):
+        payload = self.call("POST", ASYNC_JOBS_PATH + "/%s/commit" % async_job_id, idempotent=False)
+        job = payload.get("job")
+        return job if isinstance(job, dict) else {}
+
+
+def _records(payload, key, method, path, outcome_unknown=False):
+    records = payload.get(key) or []
+    if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
+        raise DrsApiError("the answer's '%s' is not a list of objects" % key, method, path, outcome_unknown=outcome_unknown)
+    return records

@@ -1,0 +1,168 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The base class of every hwcloud.drs module: shared options, authentication, errors.
+
+Private to this collection; not a public API.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._client import (
+    COLLECTION_VERSION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, AkSkAuth, DrsApiError, DrsClient, PasswordAuth,
+    TokenAuth, region_endpoint, region_iam_url,
+)
+
+# Every task status of the batch-status page, in the order the task moves through them.
+TASK_STATUSES = (
+    "CREATING", "CREATE_FAILED", "CONFIGURATION", "STARTJOBING", "WAITING_FOR_START", "START_JOB_FAILED",
+    "PAUSEING", "FULL_TRANSFER_STARTED", "FULL_TRANSFER_FAILED", "FULL_TRANSFER_COMPLETE",
+    "INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_FAILED", "RELEASE_RESOURCE_STARTED", "RELEASE_RESOURCE_FAILED",
+    "RELEASE_RESOURCE_COMPLETE", "CHANGE_JOB_STARTED", "CHANGE_JOB_FAILED", "CHILD_TRANSFER_STARTING",
+    "CHILD_TRANSFER_STARTED", "CHILD_TRANSFER_COMPLETE", "CHILD_TRANSFER_FAILED", "RELEASE_CHILD_TRANSFER_STARTED",
+    "RELEASE_CHILD_TRANSFER_COMPLETE",
+)
+FAILED_STATUSES = tuple(status for status in TASK_STATUSES if status.endswith("_FAILED"))
+
+# IDs go into URL paths and request bodies: vendor IDs are UUID-like (``...-1040402fjb21``).
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    endpoint=dict(type="str", fallback=(env_fallback, ["HW_DRS_ENDPOINT"])),
+    region=dict(type="str", fallback=(env_fallback, ["HW_REGION_NAME"])),
+    project_id=dict(type="str", fallback=(env_fallback, ["HW_PROJECT_ID"])),
+    auth_token=dict(type="str", no_log=True, fallback=(env_fallback, ["HW_AUTH_TOKEN"])),
+    access_key=dict(type="str", no_log=True, fallback=(env_fallback, ["HW_ACCESS_KEY"])),
+    secret_key=dict(type="str", no_log=True, fallback=(env_fallback, ["HW_SECRET_KEY"])),
+    security_token=dict(type="str", no_log=True, fallback=(env_fallback, ["HW_SECURITY_TOKEN"])),
+    username=dict(type="str", fallback=(env_fallback, ["HW_USER_NAME"])),
+    password=dict(type="str", no_log=True, fallback=(env_fallback, ["HW_PASSWORD"])),
+    domain_name=dict(type="str", fallback=(env_fallback, ["HW_DOMAIN_NAME"])),
+    auth_url=dict(type="str", fallback=(env_fallback, ["HW_AUTH_URL"])),
+    language=dict(type="str", default="en-us", choices=["en-us", "zh-cn"], fallback=(env_fallback, ["HW_LANGUAGE"])),
+    validate_certs=dict(type="bool", default=True),
+    ca_path=dict(type="path"),
+    timeout=dict(type="int", default=30),
+    retries=dict(type="int", default=5),
+)
+
+AUTH_HELP = ("set auth_token (HW_AUTH_TOKEN); or access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY); "
+             "or username, password and domain_name (HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME)")
+
+
+class InputError(Exception):
+    """A module parameter that cannot be used; the message names the field."""
+
+
+def check_id(value, field):
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise InputError("%s: %r is not a valid DRS ID (letters, digits, '-' and '_', at most 64)" % (field, value))
+    return value
+
+
+def count_by_status(entries):
+    summary = {}
+    for entry in entries:
+        summary[entry["status"]] = summary.get(entry["status"], 0) + 1
+    return summary
+
+
+class DrsModule:
+    """Subclasses set ``argument_spec``, ``action`` (as in "Failed to <action>") and ``run()``.
+
+    ``run()`` returns the result dict; it raises ``InputError`` for bad parameters and lets
+    ``DrsApiError`` through, and this class turns both into ``fail_json`` without a traceback.
+    """
+
+    argument_spec = {}
+    module_kwargs = {}
+    action = "call the DRS API"
+
+    def __init__(self):
+        self.module = AnsibleModule(argument_spec=dict(CONNECTION_ARGUMENT_SPEC, **self.argument_spec),
+                                    supports_check_mode=True, **self.module_kwargs)
+        self.params = self.module.params
+        self.client = None
+
+    def execute(self):
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        try:
+            self.client = self.build_client()
+            result = self.run()
+        except InputError as exc:
+            self.module.fail_json(msg=str(exc))
+        except DrsApiError as exc:
+            self.fail("Failed to %s: %s" % (self.action, exc), api_error=exc.as_dict())
+        self.module.exit_json(**result)
+
+    def run(self):
+        raise NotImplementedError
+
+    def fail(self, msg, **result):
+        self.module.fail_json(msg=msg, **result)
+
+    def build_client(self):
+        params = self.params
+        if not params["project_id"]:
+            raise InputError("project_id is required: set project_id or HW_PROJECT_ID")
+        check_id(params["project_id"], "project_id")
+        if params["timeout"] <= 0:
+            raise InputError("timeout must be a positive number of seconds, got %s" % params["timeout"])
+        if not 0 <= params["retries"] <= 10:
+            raise InputError("retries must be between 0 and 10, got %s" % params["retries"])
+        if params["endpoint"]:
+            endpoint = params["endpoint"]
+            if not re.match(r"^https?://[^/\s]+", endpoint):
+                raise InputError("endpoint must be an http(s) URL such as https://drs.eu-de.otc.t-systems.com, got %r"
+                                 % endpoint)
+        elif params["region"]:
+            endpoint = region_endpoint(params["region"])
+        else:
+            raise InputError("endpoint or region is required: set endpoint (HW_DRS_ENDPOINT) or region (HW_REGION_NAME)")
+        if not params["validate_certs"]:
+            self.module.warn("validate_certs is false: the DRS endpoint's TLS certificate is not verified")
+        return DrsClient(endpoint, params["project_id"], self.build_auth(), language=params["language"],
+                         validate_certs=params["validate_certs"], ca_path=params["ca_path"],
+                         timeout=params["timeout"], retries=params["retries"],
+                         user_agent="hwcloud.drs/%s ansible-core/%s" % (COLLECTION_VERSION, ANSIBLE_VERSION))
+
+    def build_auth(self):
+        params = self.params
+        ways = []
+        if params["auth_token"]:
+            ways.append("auth_token")
+        if params["access_key"] or params["secret_key"]:
+            ways.append("access_key/secret_key")
+        if params["username"] or params["password"]:
+            ways.append("username/password")
+        if not ways:
+            raise InputError("No credentials for the DRS API: " + AUTH_HELP)
+        if len(ways) > 1:
+            raise InputError("Credentials are ambiguous: %s are all set (as options or HW_* environment variables); "
+                             "use exactly one way: %s" % (" and ".join(ways), AUTH_HELP))
+        if ways[0] == "auth_token":
+            return TokenAuth(params["auth_token"])
+        if ways[0] == "access_key/secret_key":
+            missing = [name for name in ("access_key", "secret_key") if not params[name]]
+            if missing:
+                raise InputError("AK/SK signing needs both access_key and secret_key; %s is missing "
+                                 "(HW_ACCESS_KEY, HW_SECRET_KEY)" % missing[0])
+            return AkSkAuth(params["access_key"], params["secret_key"], params["security_token"])
+        missing = [name for name in ("username", "password", "domain_name") if not params[name]]
+        if missing:
+            raise InputError("IAM password authentication needs username, password and domain_name; missing: %s "
+                             "(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME)" % ", ".join(missing))
+        auth_url = params["auth_url"] or (region_iam_url(params["region"]) if params["region"] else None)
+        if not auth_url:
+            raise InputError("IAM password authentication needs auth_url (HW_AUTH_URL) or region to find IAM")
+        return PasswordAuth(auth_url, params["username"], params["password"], params["domain_name"],
+                            on_token=self.module.no_log_values.add)

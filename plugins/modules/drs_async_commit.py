@@ -1,0 +1,197 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: drs_async_commit
+short_description: Submit DRS tasks created asynchronously in a batch
+version_added: 0.1.0
+description:
+  - Submits a batch async job (C(POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit)) so that DRS
+    creates its tasks, and returns the IDs of those tasks.
+  - Reads the async job first. It commits only when the job is C(AUTO_PARAM_VALIDATE_SUCCESS), reports no change
+    when it is already C(COMMIT_SUCCESS), waits (up to O(wait_timeout)) while it is C(ASYNC_JOB_VALIDATING), and
+    fails when validation failed.
+  - The v5 batch async API exists only in some Huawei Cloud regions and is not documented for Open Telekom Cloud;
+    where the endpoint does not serve it, the module says so.
+author:
+  - hwcloud.drs maintainers
+extends_documentation_fragment:
+  - hwcloud.drs.connection
+attributes:
+  check_mode:
+    support: full
+    description: Reads the async job and its tasks and reports whether it would commit; never commits.
+  diff_mode:
+    support: full
+    description: Shows the async job's status before and after.
+  action_group:
+    support: full
+    membership:
+      - hwcloud.drs.drs
+    description: Use C(group/hwcloud.drs.drs) in C(module_defaults) to set the connection options.
+options:
+  async_job_id:
+    description:
+      - ID of the batch async job, as returned by the API that created the tasks asynchronously.
+    type: str
+    required: true
+  wait_timeout:
+    description:
+      - Seconds to wait while the async job's parameters are still being validated.
+    type: int
+    default: 300
+  poll_interval:
+    description:
+      - Seconds between two reads while waiting.
+    type: int
+    default: 5
+"""
+
+EXAMPLES = r"""
+- name: Commit a batch of asynchronously created tasks
+  hwcloud.drs.drs_async_commit:
+    region: cn-north-4
+    project_id: 054ba152d480d55b2f5dc0069e7ddef0
+    auth_token: "{{ iam_token }}"
+    async_job_id: bd4193aa-072d-4ce6-beec-adffc7252341
+  register: drs_commit
+
+- name: Start the tasks the commit created
+  hwcloud.drs.drs_batch_start:
+    region: cn-north-4
+    project_id: 054ba152d480d55b2f5dc0069e7ddef0
+    auth_token: "{{ iam_token }}"
+    jobs: "{{ drs_commit.job_ids }}"
+"""
+
+RETURN = r"""
+job:
+  description: The batch async job.
+  returned: always
+  type: dict
+  contains:
+    async_job_id:
+      description: ID of the batch async job.
+      type: str
+      sample: bd4193aa-072d-4ce6-beec-adffc7252341
+    status:
+      description:
+        - Status of the batch async job after the module ran; V(COMMIT_SUCCESS) once committed
+          (also when the commit answer does not state a status).
+        - In check mode, the status read.
+      type: str
+      sample: COMMIT_SUCCESS
+    msg:
+      description: Message of the commit answer, if the module committed and the service gave one.
+      type: str
+      sample: success
+job_ids:
+  description: IDs of the DRS tasks inside the batch async job.
+  returned: always
+  type: list
+  elements: str
+  sample: ["9a470239-2308-4bb5-a6bc-1040402fjb21", "dc67695a-ee3e-49b8-a022-a099bd81jb21"]
+status_before:
+  description: Status of the batch async job when the module first read it.
+  returned: always
+  type: str
+  sample: AUTO_PARAM_VALIDATE_SUCCESS
+"""
+
+import time
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._client import DrsApiError
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id
+
+VALIDATING = "ASYNC_JOB_VALIDATING"
+VALIDATE_FAILED = "ASYNC_JOB_VALIDATE_FAILED"
+READY = "AUTO_PARAM_VALIDATE_SUCCESS"
+COMMITTED = "COMMIT_SUCCESS"
+
+
+class DrsAsyncCommit(DrsModule):
+    argument_spec = dict(
+        async_job_id=dict(type="str", required=True),
+        wait_timeout=dict(type="int", default=300),
+        poll_interval=dict(type="int", default=5),
+    )
+    action = "commit the DRS batch async job"
+
+    def run(self):
+        async_job_id = check_id(self.params["async_job_id"], "async_job_id")
+        if self.params["wait_timeout"] < 0:
+            raise InputError("wait_timeout must be 0 or more seconds, got %s" % self.params["wait_timeout"])
+        if self.params["poll_interval"] < 1:
+            raise InputError("poll_interval must be at least 1 second, got %s" % self.params["poll_interval"])
+        self.action = "commit the DRS batch async job %s" % async_job_id
+
+        status_before = self.read_status(async_job_id)
+        status = self.wait_while_validating(async_job_id, status_before)
+        if status == VALIDATE_FAILED:
+            self.fail("Batch async job %s failed parameter validation (%s); fix the tasks' parameters and let it "
+                      "validate again" % (async_job_id, status), changed=False, status_before=status_before)
+        if status not in (READY, COMMITTED):
+            self.fail("Batch async job %s is %s, which cannot be committed" % (async_job_id, status),
+                      changed=False, status_before=status_before)
+
+        job = dict(async_job_id=async_job_id, status=status, msg=None)
+        changed = status == READY
+        if changed and not self.module.check_mode:
+            job.update(self.commit(async_job_id))
+        result = dict(changed=changed, job=job, job_ids=self.task_ids(async_job_id), status_before=status_before)
+        if self.module._diff:
+            result["diff"] = dict(before="status: %s\n" % status_before,
+                                  after="status: %s\n" % (COMMITTED if changed else status))
+        return result
+
+    def read_status(self, async_job_id):
+        try:
+            job = self.client.find_async_job(async_job_id)
+        except DrsApiError as exc:
+            if exc.status == 404 and not (exc.error_code or "").startswith("DRS."):
+                raise InputError("Failed to %s: this endpoint (region) does not offer the DRS batch async API (v5 "
+                                 "batch-async-jobs answered HTTP 404 %s); it exists only in some Huawei Cloud regions "
+                                 "and not on Open Telekom Cloud. Commit the tasks in the console and give their IDs to "
+                                 "drs_batch_start instead." % (self.action, exc.error_code or ""))
+            raise
+        if job is None:
+            raise InputError("Failed to %s: no batch async job has this ID in project %s"
+                             % (self.action, self.params["project_id"]))
+        return job.get("status")
+
+    def wait_while_validating(self, async_job_id, status):
+        deadline = time.monotonic() + self.params["wait_timeout"]
+        while status == VALIDATING:
+            if time.monotonic() + self.params["poll_interval"] > deadline:
+                self.fail("Timed out after %ds waiting for batch async job %s to finish validating (still %s)"
+                          % (self.params["wait_timeout"], async_job_id, status), changed=False, status_before=status)
+            time.sleep(self.params["poll_interval"])
+            status = self.read_status(async_job_id)
+        return status
+
+    def commit(self, async_job_id):
+        """Commit; when the answer is lost, the job's status says whether the commit happened."""
+        try:
+            answer = self.client.commit_async_job(async_job_id)
+        except DrsApiError as exc:
+            if exc.outcome_unknown and self.read_status(async_job_id) == COMMITTED:
+                return dict(status=COMMITTED, msg=None)
+            raise
+        return dict(status=answer.get("status") or COMMITTED, msg=answer.get("msg"))
+
+    def task_ids(self, async_job_id):
+        return [task.get("id") for task in self.client.async_job_tasks(async_job_id)]
+
+
+def main():
+    DrsAsyncCommit().execute()
+
+
+if __name__ == "__main__":
+    main()

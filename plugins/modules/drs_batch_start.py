@@ -1,0 +1,354 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: drs_batch_start
+short_description: Start many DRS tasks at once, only those that need it
+version_added: 0.1.0
+description:
+  - Starts DRS tasks with the batch-starting API (C(POST /v3/{project_id}/jobs/batch-starting)), in chunks.
+  - Reads the tasks' statuses first and starts only the tasks in C(CONFIGURATION). A task that is already
+    starting, waiting for its start time, transferring or further along is left alone and reported unchanged,
+    so running the module twice changes nothing the second time.
+  - A task that cannot be started (C(CREATING), C(CREATE_FAILED), released, failed, ...) fails the module before
+    anything is sent, naming the task and its status.
+  - When the service answers a start with C(failed) for a task, the module reports it per task and fails, after
+    sending every chunk, without hiding which tasks did start.
+  - When a start request may have reached the service but no usable answer came back (timeout, reset connection,
+    HTTP 500, 502 or 504), the module reads the statuses of that chunk again and sends a start only for the tasks
+    still in C(CONFIGURATION), so that no task is started twice.
+author:
+  - hwcloud.drs maintainers
+extends_documentation_fragment:
+  - hwcloud.drs.connection
+attributes:
+  check_mode:
+    support: full
+    description: Reads the statuses and returns the plan (RV(results[].action=would_start)); sends no start request.
+  diff_mode:
+    support: full
+    description: Shows each task's status before and the action planned for it.
+  action_group:
+    support: full
+    membership:
+      - hwcloud.drs.drs
+    description: Use C(group/hwcloud.drs.drs) in C(module_defaults) to set the connection options.
+options:
+  jobs:
+    description:
+      - The tasks to start. Each element is a task ID, or a dictionary with the keys C(job_id) and,
+        optionally, C(start_time).
+      - A task listed twice is started once.
+    type: list
+    elements: raw
+    required: true
+  start_time:
+    description:
+      - When the tasks start, unless an element of O(jobs) sets its own C(start_time).
+      - Epoch milliseconds (for example V(1608188903063)) or an ISO 8601 date and time with a UTC offset
+        (for example V(2026-12-01T02:00:00+01:00)). It is sent to the API as a string of epoch milliseconds.
+      - Without it the tasks start at once.
+      - A task already waiting for its start time keeps the start time it has.
+    type: raw
+  chunk_size:
+    description:
+      - Most tasks in one start request.
+    type: int
+    default: 100
+"""
+
+EXAMPLES = r"""
+- name: Start two tasks now
+  hwcloud.drs.drs_batch_start:
+    endpoint: https://drs.eu-de.otc.t-systems.com
+    project_id: 054ba152d480d55b2f5dc0069e7ddef0
+    auth_token: "{{ iam_token }}"
+    jobs:
+      - 9a470239-2308-4bb5-a6bc-1040402fjb21
+      - dbb8127c-b093-4b94-b764-7161e151jb2s
+
+- name: Start tasks at night, one of them later still
+  module_defaults:
+    group/hwcloud.drs.drs:
+      region: cn-north-4
+      project_id: "{{ project_id }}"
+      access_key: "{{ ak }}"
+      secret_key: "{{ sk }}"
+  hwcloud.drs.drs_batch_start:
+    start_time: "2026-12-01T02:00:00+01:00"
+    jobs:
+      - 9a470239-2308-4bb5-a6bc-1040402fjb21
+      - job_id: dbb8127c-b093-4b94-b764-7161e151jb2s
+        start_time: 1764554400000
+  register: drs_start
+"""
+
+RETURN = r"""
+results:
+  description: One entry per distinct task, in the order given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    job_id:
+      description: Task ID.
+      type: str
+      sample: 9a470239-2308-4bb5-a6bc-1040402fjb21
+    status_before:
+      description: Task status read before anything was sent.
+      type: str
+      sample: CONFIGURATION
+    action:
+      description:
+        - V(started) when the service accepted the start; V(already_started) when the task needed no start;
+          V(would_start) in check mode, or when the module failed before sending anything;
+          V(failed) when the task could not be started.
+      type: str
+      choices: [started, already_started, would_start, failed]
+      sample: started
+    start_time:
+      description: Start time sent for the task, in epoch milliseconds, or null to start at once.
+      type: str
+      sample: "1764554400000"
+    error_code:
+      description: Error code of a failed task, from the service when it gave one.
+      type: str
+      sample: DRS.10030011
+    error_msg:
+      description: Why the task could not be started.
+      type: str
+      sample: Task status does not allow the operation.
+"""
+
+import datetime
+import re
+import time
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._client import DrsApiError
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id
+
+NEEDS_START = frozenset(["CONFIGURATION"])
+ALREADY_STARTED = frozenset([
+    "STARTJOBING", "WAITING_FOR_START", "PAUSEING", "FULL_TRANSFER_STARTED", "FULL_TRANSFER_COMPLETE",
+    "INCRE_TRANSFER_STARTED", "CHANGE_JOB_STARTED", "CHILD_TRANSFER_STARTING", "CHILD_TRANSFER_STARTED",
+    "CHILD_TRANSFER_COMPLETE",
+])
+# A start request whose outcome is unknown is followed by one read of the chunk and, for the
+# tasks still not started, at most this many further requests.
+RESENDS_AFTER_UNKNOWN_OUTCOME = 2
+# Anything below this is more likely epoch seconds than milliseconds (it is before 2001-09-09).
+SMALLEST_EPOCH_MS = 10 ** 12
+
+
+def epoch_millis(value, field):
+    """The API's start time: a string of epoch milliseconds."""
+    if isinstance(value, bool) or value is None:
+        raise InputError("%s: %r is not a start time; give epoch milliseconds or ISO 8601 with a UTC offset" % (field, value))
+    if isinstance(value, int) or (isinstance(value, str) and re.match(r"^\d+$", value.strip())):
+        millis = int(value)
+        if millis < SMALLEST_EPOCH_MS:
+            raise InputError("%s: %s looks like epoch seconds; give epoch milliseconds (%d)" % (field, value, millis * 1000))
+        return str(millis)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise InputError("%s: %r is not epoch milliseconds nor an ISO 8601 date-time with a UTC offset "
+                             "(for example 2026-12-01T02:00:00+01:00)" % (field, value))
+        return str(int(round(moment.timestamp() * 1000)))
+    raise InputError("%s: %r (%s) is not a start time; give epoch milliseconds or ISO 8601 with a UTC offset"
+                     % (field, value, type(value).__name__))
+
+
+class DrsBatchStart(DrsModule):
+    argument_spec = dict(
+        jobs=dict(type="list", elements="raw", required=True),
+        start_time=dict(type="raw"),
+        chunk_size=dict(type="int", default=100),
+    )
+    action = "start DRS tasks"
+
+    def run(self):
+        requests = self.requested_starts()
+        if not 1 <= self.params["chunk_size"] <= 100:
+            raise InputError("chunk_size must be between 1 and 100, got %s" % self.params["chunk_size"])
+
+        statuses = self.read_statuses(list(requests))
+        results = dict((job_id, self.plan(job_id, statuses[job_id], start_time)) for job_id, start_time in requests.items())
+        blocked = [entry for entry in results.values() if entry["action"] == "failed"]
+        if blocked:
+            self.fail("%d of %d DRS tasks cannot be started, so none was: %s"
+                      % (len(blocked), len(results), describe(blocked)), **self.result(results))
+        if not self.module.check_mode:
+            self.start(results)
+
+        outcome = self.result(results)
+        failed = [entry for entry in results.values() if entry["action"] == "failed"]
+        if failed:
+            started = sum(1 for entry in results.values() if entry["action"] == "started")
+            self.fail("%d of %d DRS tasks failed to start (%d started): %s"
+                      % (len(failed), len(results), started, describe(failed)), **outcome)
+        return outcome
+
+    # -- plan ----------------------------------------------------------------------------
+
+    def requested_starts(self):
+        """Task ID -> start time (epoch ms string or None), validated, duplicates merged."""
+        default_start = None
+        if self.params["start_time"] is not None:
+            default_start = epoch_millis(self.params["start_time"], "start_time")
+        requested = {}
+        for index, item in enumerate(self.params["jobs"]):
+            field = "jobs[%d]" % index
+            if isinstance(item, dict):
+                unknown = sorted(set(item) - set(["job_id", "start_time"]))
+                if unknown:
+                    raise InputError("%s: unknown key(s) %s; an element has job_id and optionally start_time"
+                                     % (field, ", ".join(unknown)))
+                if "job_id" not in item:
+                    raise InputError("%s: job_id is required" % field)
+                job_id = check_id(item["job_id"], field + ".job_id")
+                start_time = default_start
+                if item.get("start_time") is not None:
+                    start_time = epoch_millis(item["start_time"], field + ".start_time")
+            else:
+                job_id, start_time = check_id(item, field), default_start
+            if job_id in requested and requested[job_id] != start_time:
+                raise InputError("%s: task %s is listed twice with different start times" % (field, job_id))
+            requested[job_id] = start_time
+        if not requested:
+            raise InputError("jobs: give at least one task ID")
+        return requested
+
+    def read_statuses(self, job_ids):
+        statuses = {}
+        for record in self.client.batch_status(job_ids):
+            statuses[record.get("id")] = record
+        missing = [job_id for job_id in job_ids if job_id not in statuses]
+        if missing:
+            raise InputError("Failed to %s: the API returned no status for %d task(s), unknown IDs?: %s"
+                             % (self.action, len(missing), ", ".join(missing)))
+        return statuses
+
+    def plan(self, job_id, record, start_time):
+        status = record.get("status")
+        entry = dict(job_id=job_id, status_before=status, start_time=start_time, action="would_start",
+                     error_code=None, error_msg=None)
+        if status in ALREADY_STARTED:
+            entry.update(action="already_started", start_time=None)
+        elif status not in NEEDS_START:
+            entry.update(action="failed", error_code=record.get("error_code"),
+                         error_msg="task is %s, which cannot be started%s" % (
+                             status, ": " + record["error_message"] if record.get("error_message") else ""))
+        return entry
+
+    # -- act -----------------------------------------------------------------------------
+
+    def start(self, results):
+        pending = [entry for entry in results.values() if entry["action"] == "would_start"]
+        size = self.params["chunk_size"]
+        for first in range(0, len(pending), size):
+            chunk = pending[first:first + size]
+            try:
+                self.start_chunk(chunk)
+            except DrsApiError as exc:
+                for entry in pending[first:]:
+                    if entry["action"] == "would_start":
+                        entry.update(action="failed", error_code=exc.error_code,
+                                     error_msg="not started: %s" % exc)
+                return
+
+    def start_chunk(self, chunk):
+        """Start one chunk; where the outcome is unknown, read it back before sending again."""
+        to_send = chunk
+        for attempt in range(RESENDS_AFTER_UNKNOWN_OUTCOME + 1):
+            body = [dict(job_id=entry["job_id"], **({"start_time": entry["start_time"]} if entry["start_time"] else {}))
+                    for entry in to_send]
+            try:
+                answers = dict((answer.get("id"), answer) for answer in self.client.start_jobs(body))
+            except DrsApiError as exc:
+                if not exc.outcome_unknown or attempt == RESENDS_AFTER_UNKNOWN_OUTCOME:
+                    raise
+                answers = {}
+            for entry in to_send:
+                answer = answers.get(entry["job_id"])
+                if answer is None:
+                    continue
+                if answer.get("status") == "success":
+                    entry["action"] = "started"
+                else:
+                    entry.update(action="failed", error_code=answer.get("error_code"),
+                                 error_msg=answer.get("error_msg") or answer.get("error_message") or
+                                 "the service answered %r" % answer.get("status"))
+            unanswered = [entry for entry in to_send if entry["job_id"] not in answers]
+            if not unanswered:
+                return
+            to_send = self.still_unstarted(unanswered)
+            if not to_send:
+                return
+            time.sleep(min(2 ** attempt, 10))
+        raise DrsApiError("no answer for %d task(s) after %d attempts" % (len(to_send), RESENDS_AFTER_UNKNOWN_OUTCOME + 1),
+                          "POST", "/v3/{project_id}/jobs/batch-starting", outcome_unknown=True)
+
+    def still_unstarted(self, entries):
+        """Read back tasks whose start has no answer: mark the started ones, return the others."""
+        statuses = self.read_statuses([entry["job_id"] for entry in entries])
+        unstarted = []
+        for entry in entries:
+            status = statuses[entry["job_id"]].get("status")
+            if status in NEEDS_START:
+                unstarted.append(entry)
+            elif status in ALREADY_STARTED:
+                entry["action"] = "started"
+            else:
+                entry.update(action="failed", error_code=statuses[entry["job_id"]].get("error_code"),
+                             error_msg="task is %s after the start request" % status)
+        return unstarted
+
+    # -- result --------------------------------------------------------------------------
+
+    def result(self, results):
+        entries = list(results.values())
+        changing = ("started", "would_start") if self.module.check_mode else ("started",)
+        outcome = dict(changed=any(entry["action"] in changing for entry in entries), results=entries)
+        if self.module._diff:
+            outcome["diff"] = dict(
+                before="".join("%s: %s\n" % (e["job_id"], e["status_before"]) for e in entries),
+                after="".join("%s: %s\n" % (e["job_id"], planned(e)) for e in entries),
+            )
+        return outcome
+
+
+def planned(entry):
+    if entry["action"] in ("started", "would_start"):
+        return "start" + (" at %s" % entry["start_time"] if entry["start_time"] else "")
+    if entry["action"] == "already_started":
+        return entry["status_before"]
+    return "%s (cannot start)" % entry["status_before"]
+
+
+def describe(entries, limit=20):
+    parts = ["%s (%s%s)" % (entry["job_id"], entry["error_code"] + ": " if entry["error_code"] else "", entry["error_msg"])
+             for entry in entries[:limit]]
+    if len(entries) > limit:
+        parts.append("and %d more" % (len(entries) - limit))
+    return "; ".join(parts)
+
+
+def main():
+    DrsBatchStart().execute()
+
+
+if __name__ == "__main__":
+    main()
