@@ -21,13 +21,6 @@ except ImportError:  # ansible-core before 2.19 reads the args from basic._ANSIB
         with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))):
             yield
 
-SECRETS = {
-    "auth_token": "tok-SECRET-0123456789",
-    "access_key": "AKSECRETACCESSKEY01",
-    "secret_key": "sk-SECRET-abcdefghijklmnop",
-    "security_token": "sts-SECRET-temporary-token",
-    "password": "pw-SECRET-Passw0rd!",
-}
 PROJECT_ID = "054ba152d480d55b2f5dc0069e7ddef0"
 
 
@@ -66,4 +59,4 @@ def run_module(capsys, monkeypatch):
 @pytest.fixture
 def token_args(httpserver):
     return {"endpoint": httpserver.url_for("/").rstrip("/"), "project_id": PROJECT_ID,
-            "auth_token": SECRETS["auth_token"], "retries": 1}
+            "auth_token": "tok-SECRET-0123456789", "retries": 1}
