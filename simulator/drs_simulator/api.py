@@ -1,0 +1,201 @@
+"""The DRS API routes: matching, request validation and the answers (see ``shared`` API pages)."""
+
+from dataclasses import dataclass
+
+from . import errors
+from .errors import ApiError, invalid_parameter
+from .request import Reply
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 5
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+MAX_OFFSET = 10 ** 9
+
+
+@dataclass
+class Route:
+    name: str
+    method: str
+    pattern: tuple
+    handler: object
+    needs_auth: bool = True
+
+    @property
+    def is_v5(self):
+        return self.pattern[0] == "v5"
+
+    def match(self, method, segments):
+        """The path parameters when method and path fit, else None."""
+        if method != self.method or len(segments) != len(self.pattern):
+            return None
+        params = {}
+        for part, segment in zip(self.pattern, segments):
+            if part.startswith("{"):
+                if not segment:
+                    return None
+                params[part[1:-1]] = segment
+            elif part != segment:
+                return None
+        return params
+
+
+def _require_json_content(request):
+    content_type = (request.header("Content-Type") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise ApiError(415, errors.DRS_UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json.")
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def batch_status(world, request, _params):
+    """POST /v3/{project_id}/jobs/batch-status: one page of statuses; count = number of IDs sent."""
+    _require_json_content(request)
+    body = request.json_object()
+    job_ids = body.get("jobs")
+    if not isinstance(job_ids, list) or not job_ids:
+        raise invalid_parameter("jobs must be a non-empty array of job IDs.")
+    if not all(isinstance(job_id, str) and job_id for job_id in job_ids):
+        raise invalid_parameter("Every element of jobs must be a non-empty string.")
+    page_req = body.get("page_req")
+    if page_req is None:
+        page_req = {}
+    if not isinstance(page_req, dict):
+        raise invalid_parameter("page_req must be an object.")
+    cur_page = page_req.get("cur_page", 1)
+    per_page = page_req.get("per_page", DEFAULT_PER_PAGE)
+    if not _is_int(cur_page) or cur_page < 1:
+        raise invalid_parameter("page_req.cur_page must be an integer >= 1.")
+    if not _is_int(per_page) or not 0 <= per_page <= MAX_PER_PAGE:
+        raise invalid_parameter("page_req.per_page must be an integer from 0 to %d." % MAX_PER_PAGE)
+    if per_page == 0:
+        pages, page = 1, job_ids
+    else:
+        pages = -(-len(job_ids) // per_page)
+        page = job_ids[(cur_page - 1) * per_page:cur_page * per_page]
+    if cur_page > pages:
+        raise invalid_parameter("page_req.cur_page %d exceeds the number of pages (%d)." % (cur_page, pages))
+    return Reply.json(200, {"results": [world.status_entry(job_id) for job_id in page], "count": len(job_ids)})
+
+
+def _start_time(entry):
+    """The requested start as epoch seconds, or None to start at once (absent, null or empty)."""
+    start_time = entry.get("start_time")
+    if start_time is None or start_time == "":
+        return None
+    if not isinstance(start_time, str) or not start_time.isdigit() or not start_time.isascii():
+        raise invalid_parameter("start_time of job %s must be a string of epoch milliseconds, e.g. \"1608188903063\"." % entry.get("job_id"))
+    return int(start_time) / 1000.0
+
+
+def batch_starting(world, request, _params):
+    """POST /v3/{project_id}/jobs/batch-starting: 202 with one success/failed entry per job."""
+    _require_json_content(request)
+    body = request.json_object()
+    entries = body.get("jobs")
+    if not isinstance(entries, list) or not entries:
+        raise invalid_parameter("jobs must be a non-empty array of {job_id, start_time} objects.")
+    limit = world.scenario.max_start_jobs
+    if len(entries) > limit:
+        raise ApiError(400, errors.DRS_TOO_MANY_JOBS, "At most %d jobs can be started in one request; %d were given." % (limit, len(entries)))
+    starts, seen = [], set()
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("job_id"), str) or not entry["job_id"]:
+            raise invalid_parameter("Every element of jobs must be an object with a non-empty string job_id.")
+        if entry["job_id"] in seen:
+            raise invalid_parameter("The job ID %s appears more than once; job IDs must be unique." % entry["job_id"])
+        seen.add(entry["job_id"])
+        starts.append((entry["job_id"], _start_time(entry)))
+    results = [world.start(job_id, start_at) for job_id, start_at in starts]
+    return Reply.json(202, {world.scenario.start_results_key: results, "count": len(results)})
+
+
+def commit_async_job(world, _request, params):
+    """POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit."""
+    return Reply.json(200, {"job": world.commit(params["async_job_id"])})
+
+
+def _query_int(query, key, default, minimum, maximum):
+    raw = query.get(key)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not minimum <= int(raw) <= maximum:
+        raise invalid_parameter("%s must be an integer from %d to %d." % (key, minimum, maximum))
+    return int(raw)
+
+
+def _paging(query):
+    """(offset, limit): offset counts records to skip."""
+    return _query_int(query, "offset", 0, 0, MAX_OFFSET), _query_int(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+
+
+def list_async_jobs(world, request, _params):
+    """GET /v5/{project_id}/batch-async-jobs: filters async_job_id, status, domain_name, user_name."""
+    query = request.query()
+    offset, limit = _paging(query)
+    if query.get("sort_key", "create_time") != "create_time":
+        raise invalid_parameter("sort_key must be create_time.")
+    sort_dir = query.get("sort_dir", "desc")
+    if sort_dir not in ("asc", "desc"):
+        raise invalid_parameter("sort_dir must be asc or desc.")
+    filters = {key: query[key] for key in ("async_job_id", "status", "domain_name", "user_name") if key in query}
+    jobs = world.list_async_jobs(filters, descending=sort_dir == "desc")
+    return Reply.json(200, {"total_count": len(jobs), "jobs": jobs[offset:offset + limit]})
+
+
+def async_job_detail(world, request, params):
+    """GET /v5/{project_id}/batch-async-jobs/{async_job_id}: the tasks inside, paged by offset/limit."""
+    offset, limit = _paging(request.query())
+    tasks = world.async_job_tasks(params["async_job_id"])
+    return Reply.json(200, {"total_count": len(tasks), "jobs": tasks[offset:offset + limit]})
+
+
+def issue_token(world, request, _params):
+    """POST /v3/auth/tokens: IAM password flow, 201 with X-Subject-Token."""
+    token, body = world.auth.issue_token(request.json())
+    return Reply.json(201, body, {"X-Subject-Token": token})
+
+
+ROUTES = (
+    Route("batch-status", "POST", ("v3", "{project_id}", "jobs", "batch-status"), batch_status),
+    Route("batch-starting", "POST", ("v3", "{project_id}", "jobs", "batch-starting"), batch_starting),
+    Route("commit", "POST", ("v5", "{project_id}", "batch-async-jobs", "{async_job_id}", "commit"), commit_async_job),
+    Route("async-list", "GET", ("v5", "{project_id}", "batch-async-jobs"), list_async_jobs),
+    Route("async-detail", "GET", ("v5", "{project_id}", "batch-async-jobs", "{async_job_id}"), async_job_detail),
+    Route("iam", "POST", ("v3", "auth", "tokens"), issue_token, needs_auth=False),
+)
+
+
+def match_route(request, v5_enabled):
+    """(route, path parameters), or (None, None) when no API has this method and path."""
+    for route in ROUTES:
+        if route.is_v5 and not v5_enabled:
+            continue
+        params = route.match(request.method, request.segments)
+        if params is not None:
+            return route, params
+    return None, None
+
+
+def process(world, request, route, params, request_id):
+    """Answer one API request: routing, authentication, project check, then the route's handler."""
+    try:
+        if route is None:
+            raise ApiError(404, errors.APIGW_API_NOT_FOUND, "The API does not exist or has not been published in the environment.")
+        world.refresh()
+        if route.needs_auth:
+            world.auth.authenticate(request)
+            _check_project(world, request, params["project_id"])
+        return route.handler(world, request, params)
+    except ApiError as error:
+        return Reply.json(error.status, error.body(request_id), error.headers)
+
+
+def _check_project(world, request, project_id):
+    header_project = request.header("X-Project-Id")
+    expected = world.scenario.project_id
+    if project_id != expected or (header_project is not None and header_project != expected):
+        raise ApiError(403, errors.DRS_PROJECT_MISMATCH, "The project ID %s is not the project of these credentials." % (
+            header_project if project_id == expected else project_id))

@@ -1,0 +1,256 @@
+"""The simulated DRS region: tasks, batch async jobs, and how they move with the simulated clock.
+
+A task in motion holds a timeline, a list of ``(epoch seconds, status)`` it will enter. Nothing
+runs in the background: ``World.refresh()`` applies every timeline entry whose time has come,
+and the server calls it at the start of every request. In ``instant`` mode every duration is
+zero, so whatever a request sets in motion has finished by the next request.
+"""
+
+import random
+
+from . import errors
+from . import statuses as st
+from .auth import Authenticator
+from .clock import SimClock
+from .errors import ApiError
+from .scenario import INSTANT
+
+DEFAULT_FAILURE_CODES = {
+    st.CREATE_FAILED: (errors.DRS_CREATE_FAILED, "Failed to create the DRS instance: insufficient subnet IP addresses."),
+    st.START_JOB_FAILED: (errors.DRS_START_FAILED, "Failed to start the task: the source database cannot be connected."),
+    st.FULL_TRANSFER_FAILED: (errors.DRS_FULL_TRANSFER_FAILED, "Full migration failed: the destination database disk is full."),
+    st.INCRE_TRANSFER_FAILED: (errors.DRS_INCRE_TRANSFER_FAILED, "Incremental migration failed: the source binlog was purged."),
+}
+FAILED_STATUSES = tuple(DEFAULT_FAILURE_CODES)
+
+
+class Task:
+    """One DRS task (job); its ``spec`` is what the scenario said, the rest is live state."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.id = spec.id
+        self.status = spec.status
+        self.timeline = []
+        self.start_count = 0
+
+    def refresh(self, now):
+        while self.timeline and self.timeline[0][0] <= now:
+            self.status = self.timeline.pop(0)[1]
+
+    def status_entry(self):
+        """The batch-status result entry; failed statuses carry error_code and error_message."""
+        entry = {"id": self.id, "status": self.status}
+        if self.status in FAILED_STATUSES:
+            default_code, default_message = DEFAULT_FAILURE_CODES[self.status]
+            entry["error_code"] = self.spec.error_code or default_code
+            entry["error_message"] = self.spec.error_message or default_message
+        return entry
+
+    def snapshot(self):
+        return {
+            "id": self.id,
+            "name": self.spec.name,
+            "status": self.status,
+            "start_count": self.start_count,
+            "async_job_id": self.spec.async_job_id,
+            "forward_job_id": self.spec.forward_job_id,
+            "full_only": self.spec.full_only,
+            "fail_at": self.spec.fail_at,
+            "timeline": [{"at": at, "status": status} for at, status in self.timeline],
+        }
+
+
+class AsyncJob:
+    """One batch async job: validates for a while, then waits to be committed."""
+
+    def __init__(self, spec, created_at, validated_at):
+        self.spec = spec
+        self.id = spec.id
+        self.status = spec.status
+        self.created_at = created_at
+        self.validated_at = validated_at
+
+    def refresh(self, now):
+        if self.status == st.ASYNC_JOB_VALIDATING and now >= self.validated_at:
+            failed = self.spec.validation == "failed"
+            self.status = st.ASYNC_JOB_VALIDATE_FAILED if failed else st.AUTO_PARAM_VALIDATE_SUCCESS
+
+    def summary(self, domain_name, user_name):
+        """An AsyncJobResp of the list API."""
+        return {
+            "async_job_id": self.id,
+            "status": self.status,
+            "domain_name": domain_name,
+            "user_name": user_name,
+            "create_time": str(int(self.created_at * 1000)),
+        }
+
+
+class World:
+    """All state behind one scenario; the caller serialises access (one lock in the server)."""
+
+    def __init__(self, scenario, seed, speed=None):
+        self.scenario = scenario
+        self.seed = seed
+        self.speed = scenario.speed if speed is None else speed
+        self.instant = self.speed == INSTANT
+        self.clock = SimClock(1.0 if self.instant else self.speed)
+        now = self.clock.now()
+        self.auth = Authenticator(scenario, self.clock, random.Random("drs-simulator/tokens/%s" % seed))
+        self.tasks = {spec.id: Task(spec) for spec in scenario.tasks}
+        self._moving = set()
+        for task in self.tasks.values():
+            self._continue_seeded_motion(task, now)
+        count = len(scenario.async_jobs)
+        self.async_jobs = {}
+        for index, spec in enumerate(scenario.async_jobs):
+            validate_seconds = scenario.validate_seconds if spec.validate_seconds is None else spec.validate_seconds
+            created_at = now - 60.0 * (count - index)  # older first, so listing order follows the file
+            self.async_jobs[spec.id] = AsyncJob(spec, created_at, now + (0.0 if self.instant else validate_seconds))
+
+    def _duration(self, task, status):
+        """Simulated seconds ``task`` stays in ``status``; a seeded jitter keeps tasks out of lockstep."""
+        if self.instant:
+            return 0.0
+        base = self.scenario.transition_seconds if task.spec.transition_seconds is None else task.spec.transition_seconds
+        jitter = self.scenario.jitter
+        if not jitter:
+            return base
+        return base * random.Random("drs-simulator/%s/%s/%s" % (self.seed, task.id, status)).uniform(1 - jitter, 1 + jitter)
+
+    def _plan(self, task, planned, first_at):
+        """Give ``task`` a timeline entering each of ``planned`` in turn, the first at ``first_at``."""
+        timeline, at = [], first_at
+        for status in planned:
+            timeline.append((at, status))
+            at += self._duration(task, status)
+        task.timeline = timeline
+        if timeline:
+            self._moving.add(task.id)
+
+    def _continue_seeded_motion(self, task, now):
+        """A task seeded while starting or transferring carries on from there."""
+        if task.status == st.WAITING_FOR_START:
+            planned = st.planned_statuses(None, task.spec.full_only, task.spec.fail_at)
+        elif task.status in st.START_PIPELINE and not (task.spec.full_only and task.status == st.INCRE_TRANSFER_STARTED):
+            planned = st.planned_statuses(task.status, task.spec.full_only, task.spec.fail_at)
+        else:
+            return
+        self._plan(task, planned, now + self._duration(task, task.status))
+
+    def now(self):
+        return self.clock.now()
+
+    def refresh(self):
+        """Apply every transition and validation result that is due at the current simulated time."""
+        now = self.clock.now()
+        for job in self.async_jobs.values():
+            job.refresh(now)
+        for task_id in list(self._moving):
+            task = self.tasks[task_id]
+            task.refresh(now)
+            if not task.timeline:
+                self._moving.discard(task_id)
+
+    def advance(self, seconds):
+        self.clock.advance(seconds)
+        self.refresh()
+        return self.clock.now()
+
+    # batch-status / batch-starting
+
+    def status_entry(self, job_id):
+        task = self.tasks.get(job_id)
+        if task is None:
+            return {"id": job_id, "error_code": errors.DRS_JOB_NOT_FOUND, "error_message": "The job %s does not exist." % job_id}
+        return task.status_entry()
+
+    def start(self, job_id, start_at):
+        """Start one task now, or at ``start_at`` (epoch seconds) when that is in the future.
+
+        Returns the batch-starting result entry.
+        """
+        task = self.tasks.get(job_id)
+        if task is None:
+            return _start_failed(job_id, errors.DRS_JOB_NOT_FOUND, "The job %s does not exist." % job_id)
+        if task.status != st.STARTABLE:
+            return _start_failed(job_id, errors.DRS_STATUS_FORBIDS_START,
+                                 "The job status %s does not allow this operation; only a job in CONFIGURATION can be started." % task.status)
+        forward = self.tasks.get(task.spec.forward_job_id)
+        if forward is not None and forward.status != st.INCRE_TRANSFER_STARTED:
+            return _start_failed(job_id, errors.DRS_FORWARD_NOT_RUNNING,
+                                 "The forward job %s of this dual-active pair is %s; the backward job can be started only "
+                                 "when the forward job is INCRE_TRANSFER_STARTED." % (forward.id, forward.status))
+        now = self.clock.now()
+        planned = st.planned_statuses(None, task.spec.full_only, task.spec.fail_at)
+        if start_at is not None and start_at > now:
+            task.status = st.WAITING_FOR_START
+            self._plan(task, planned, start_at)
+        else:
+            task.status = planned[0]
+            self._plan(task, planned[1:], now + self._duration(task, planned[0]))
+        task.start_count += 1
+        return {"id": job_id, "status": "success"}
+
+    # batch async jobs
+
+    def async_job(self, async_job_id):
+        job = self.async_jobs.get(async_job_id)
+        if job is None:
+            raise ApiError(404, errors.DRS_ASYNC_JOB_NOT_FOUND, "The batch async job %s does not exist." % async_job_id)
+        return job
+
+    def commit(self, async_job_id):
+        """Commit a validated async job: its tasks get created (CONFIGURATION, or a scripted CREATE_FAILED)."""
+        job = self.async_job(async_job_id)
+        if job.status == st.ASYNC_JOB_VALIDATING:
+            raise ApiError(400, errors.DRS_ASYNC_JOB_VALIDATING,
+                           "The batch async job %s is still being validated; commit it after AUTO_PARAM_VALIDATE_SUCCESS." % job.id)
+        if job.status == st.ASYNC_JOB_VALIDATE_FAILED:
+            reason = job.spec.error_msg or "the source database cannot be connected."
+            raise ApiError(400, errors.DRS_ASYNC_JOB_VALIDATE_FAILED, "The parameters of batch async job %s failed validation: %s" % (job.id, reason))
+        if job.status == st.COMMIT_SUCCESS:
+            raise ApiError(400, errors.DRS_ASYNC_JOB_COMMITTED, "The batch async job %s has already been committed." % job.id)
+        job.status = st.COMMIT_SUCCESS
+        created_at = self.clock.now() + (0.0 if self.instant else self.scenario.commit_seconds)
+        for task_id in job.spec.task_ids:
+            task = self.tasks[task_id]
+            outcome = st.CREATE_FAILED if task.spec.fail_at == st.CREATE_FAILED else st.CONFIGURATION
+            task.timeline = [(created_at, outcome)]
+            self._moving.add(task_id)
+        return {"async_job_id": async_job_id, "status": job.status, "msg": "success"}
+
+    def list_async_jobs(self, filters, descending):
+        """AsyncJobResp entries matching every given filter, sorted by create_time."""
+        user = self.scenario.auth.users[0] if self.scenario.auth.users else None
+        domain_name, user_name = (user.domain, user.name) if user else (None, None)
+        summaries = [job.summary(domain_name, user_name) for job in sorted(self.async_jobs.values(), key=lambda job: job.created_at)]
+        matching = [summary for summary in summaries if all(summary[key] == value for key, value in filters.items())]
+        return matching[::-1] if descending else matching
+
+    def async_job_tasks(self, async_job_id):
+        """The JobDetailResp entries (id, status, create_time) of an async job's tasks."""
+        job = self.async_job(async_job_id)
+        create_time = str(int(job.created_at * 1000))
+        return [{"id": task_id, "status": self.tasks[task_id].status, "create_time": create_time} for task_id in job.spec.task_ids]
+
+    # inspection
+
+    def start_counts(self):
+        return {task.id: task.start_count for task in self.tasks.values()}
+
+    def snapshot(self):
+        return {
+            "now": self.clock.now(),
+            "speed": self.speed,
+            "project_id": self.scenario.project_id,
+            "v5_enabled": self.scenario.v5_enabled,
+            "tasks": [task.snapshot() for task in self.tasks.values()],
+            "async_jobs": [{"async_job_id": job.id, "status": job.status, "job_ids": list(job.spec.task_ids)}
+                           for job in self.async_jobs.values()],
+        }
+
+
+def _start_failed(job_id, code, message):
+    return {"id": job_id, "status": "failed", "error_code": code, "error_msg": message}
