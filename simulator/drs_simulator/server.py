@@ -15,6 +15,7 @@ from .scenario import load_scenario, parse_speed
 from .state import World
 
 ADMIN_PREFIX = "/_sim/"
+SHUTDOWN_POLL_SECONDS = 0.05
 
 
 @dataclass
@@ -49,7 +50,8 @@ class Simulator:
         """Listen and serve in a background thread; returns self."""
         self._server = _Server((self.host, self.port), self)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="drs-simulator", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+                                        name="drs-simulator", daemon=True)
         self._thread.start()
         return self
 
@@ -228,6 +230,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch()
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_GET
+
+    def setup(self):
+        super().setup()
+        # headers and body go out in separate writes; without this, Nagle + delayed ACK add ~40 ms per reply
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def version_string(self):
         return self.server_version
