@@ -51,7 +51,7 @@ def run_playbook(collections_path, tmp_path):
 
     The playbook may write registered results to ``results_file`` (an extra var) as JSON.
     """
-    def run(playbook, sim, extra_vars=None, check=False, env=None, args=()):
+    def run(playbook, sim, extra_vars=None, check=False, env=None, args=(), inventory="localhost,"):
         results_file = str(tmp_path / ("results-%s.json" % len(list(tmp_path.iterdir()))))
         variables = dict(extra_vars or {}, results_file=results_file)
         environment = dict(os.environ)
@@ -69,7 +69,7 @@ def run_playbook(collections_path, tmp_path):
         })
         environment.update(env or {})
         environment = dict((key, value) for key, value in environment.items() if value is not None)
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
+        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory, "-c", "local",
                    os.path.join(PLAYBOOKS, playbook), "-e", json.dumps(variables)] + list(args)
         if check:
             command.append("--check")
