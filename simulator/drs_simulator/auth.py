@@ -79,6 +79,23 @@ def _unauthorized(reason):
     return ApiError(401, errors.APIGW_BAD_IAM_AUTH, "Incorrect IAM authentication information: %s" % reason)
 
 
+def _check_signing_date(sdk_date):
+    """X-Sdk-Date must parse and be within 15 minutes of the real (not the simulated) time."""
+    try:
+        signed_at = datetime.strptime(sdk_date, DATE_FORMAT).replace(tzinfo=timezone.utc).timestamp()
+    except ValueError:
+        raise _unauthorized("X-Sdk-Date must be a UTC time like 20240131T235959Z") from None
+    if abs(time.time() - signed_at) > MAX_CLOCK_SKEW_SECONDS:
+        raise _unauthorized("X-Sdk-Date is more than 15 minutes away from the server time")
+
+
+def _payload_hash(request, signed_headers):
+    """The signed X-Sdk-Content-Sha256 value (e.g. UNSIGNED-PAYLOAD) or the body's hex SHA-256."""
+    if "x-sdk-content-sha256" in signed_headers:
+        return request.header("X-Sdk-Content-Sha256")
+    return hashlib.sha256(request.body).hexdigest()
+
+
 def _iso8601(epoch_seconds):
     return datetime.fromtimestamp(epoch_seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -131,18 +148,10 @@ class Authenticator:
         if credential is None:
             raise _unauthorized("the access key does not exist")
         sdk_date = request.header("X-Sdk-Date") or ""
+        _check_signing_date(sdk_date)
         try:
-            signed_at = datetime.strptime(sdk_date, DATE_FORMAT).replace(tzinfo=timezone.utc).timestamp()
-        except ValueError:
-            raise _unauthorized("X-Sdk-Date must be a UTC time like 20240131T235959Z") from None
-        if abs(time.time() - signed_at) > MAX_CLOCK_SKEW_SECONDS:
-            raise _unauthorized("X-Sdk-Date is more than 15 minutes away from the server time")
-        if "x-sdk-content-sha256" in signed_headers:
-            payload_hash = request.header("X-Sdk-Content-Sha256")
-        else:
-            payload_hash = hashlib.sha256(request.body).hexdigest()
-        try:
-            canonical = canonical_request(request.method, request.raw_path, request.raw_query, request.header, signed_headers, payload_hash)
+            canonical = canonical_request(request.method, request.raw_path, request.raw_query, request.header, signed_headers,
+                                          _payload_hash(request, signed_headers))
         except MissingSignedHeader as missing:
             raise _unauthorized("the signed header %s is missing" % missing) from None
         expected = signature(credential.sk, string_to_sign(sdk_date, canonical))

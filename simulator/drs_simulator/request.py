@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import dataclass, field
+from http.client import HTTPMessage
 from urllib.parse import unquote
 
 from .errors import DRS_BAD_BODY, ApiError
@@ -24,7 +25,7 @@ class Request:
     method: str
     raw_path: str
     raw_query: str
-    headers: object
+    headers: HTTPMessage
     body: bytes
 
     @classmethod

@@ -64,6 +64,8 @@ def vendor_signed_table(sim):
                                                         query={"user_name": "a b+c/d~e=f&g", "domain_name": "zoë"}), 200),
         ("POST with an empty body", signed_request(sim, "POST", "/v5" + api_path(sim, "batch-async-jobs/%s/commit" % ASYNC_ID)), 200),
         ("path with special characters", signed_request(sim, "GET", "/v5" + api_path(sim, "batch-async-jobs/a b+c%25d~ü:@!$")), 404),
+        ("unsigned payload", signed_request(sim, "POST", "/v3" + api_path(sim, "jobs/batch-status"), body={"jobs": ["t1"]},
+                                            headers={"Content-Type": "application/octet-stream"}), 415),
     ]
 
 
@@ -127,13 +129,15 @@ def test_iam_refusals(auth_sim, body, status, code):
     assert "X-Subject-Token" not in response.headers
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(7))
 def test_vendor_signed_requests_are_accepted(auth_sim, index):
     description, request, expected = vendor_signed_table(auth_sim)[index]
     response = send(request)
     assert response.status_code == expected, (description, response.text)
     if expected == 404:
         assert response.json()["error_code"] == "DRS.10050004"  # authenticated, then not found
+    if expected == 415:
+        assert request.header_params["X-Sdk-Content-Sha256"] == "UNSIGNED-PAYLOAD"  # authenticated, then the content type refused
 
 
 def test_vendor_signed_temporary_credentials(auth_sim):

@@ -87,7 +87,7 @@ def test_body_that_is_not_a_json_object_is_400(client, raw):
     assert_vendor_error(response, 400, "DRS.10000003")
 
 
-def test_content_type_must_be_json(client, task_ids):
+def test_content_type_must_be_json(client):
     response = client.session.post(client.url("v3", "jobs/batch-status"), data='{"jobs": []}',
                                    headers={"Content-Type": "text/plain"}, timeout=TIMEOUT)
     assert_vendor_error(response, 415, "DRS.10000007")
