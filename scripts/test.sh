@@ -137,7 +137,7 @@ stage_venv() {
     have=$(cat "$VENV/.requirements.sha256" 2>/dev/null || true)
     if [[ $want != "$have" ]]; then
         info "installing requirements/test.txt (stamp ${have:+changed}${have:-missing})"
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "$VENV/bin/python" -m pip install --quiet --quiet --disable-pip-version-check \
             -r "$REQUIREMENTS" || { err "pip install -r requirements/test.txt failed"; return 1; }
         printf '%s\n' "$want" > "$VENV/.requirements.sha256"
     else
