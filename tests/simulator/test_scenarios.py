@@ -4,8 +4,9 @@ import json
 import re
 
 import pytest
+import yaml
 
-from simtools import SCENARIOS, DrsClient, Simulator
+from simtools import SCENARIOS, SIMULATOR_DIR, DrsClient, Simulator
 
 TASK_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{8}jb21$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -24,6 +25,14 @@ def test_shipped_scenarios():
     assert len(pairs) == 1
     bench = Simulator(SCENARIOS / "bench.yml").state()
     assert len(bench["tasks"]) == 1000 and bench["speed"] == "instant"
+
+
+def test_readme_example_scenario_loads():
+    readme = (SIMULATOR_DIR / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"## Scenario format.*?```yaml\n(.*?)```", readme, re.S).group(1)
+    state = Simulator(yaml.safe_load(example)).state()
+    assert len(state["tasks"]) == 2 + 1000 + 14
+    assert state["tasks"][1]["forward_job_id"] == state["tasks"][0]["id"]
 
 
 def test_generated_ids_look_like_the_vendors_and_follow_the_seed():
