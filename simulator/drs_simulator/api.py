@@ -154,7 +154,11 @@ def async_job_detail(world, request, params):
 
 def issue_token(world, request, _params):
     """POST /v3/auth/tokens: IAM password flow, 201 with X-Subject-Token."""
-    token, body = world.auth.issue_token(request.json())
+    try:
+        credentials = request.json()
+    except ApiError:
+        raise ApiError(400, errors.IAM_BAD_REQUEST, "The request body is not valid JSON.") from None
+    token, body = world.auth.issue_token(credentials)
     return Reply.json(201, body, {"X-Subject-Token": token})
 
 

@@ -1,5 +1,6 @@
 """The HTTP server and the ``Simulator`` object that tests and the CLI drive."""
 
+import copy
 import socket
 import struct
 import threading
@@ -98,7 +99,7 @@ class Simulator:
     def request_log(self):
         """A copy of the API request log (admin calls excluded), oldest first."""
         with self._lock:
-            return [dict(entry) for entry in self._log]
+            return copy.deepcopy(self._log)
 
     def clear_log(self):
         with self._lock:
@@ -135,6 +136,8 @@ class Simulator:
 
     def advance(self, seconds):
         """Move the simulated clock forward; returns the new simulated time (epoch seconds)."""
+        if seconds < 0:
+            raise ValueError("the simulated clock only moves forward")
         with self._lock:
             return self._world.advance(seconds)
 
@@ -265,7 +268,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
-            if reply.body or reply.status != 204:
+            if reply.status != 204:
                 self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
             self.end_headers()

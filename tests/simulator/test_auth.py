@@ -122,9 +122,10 @@ def test_iam_scope_by_project_name(auth_sim):
     (iam_body(project={"id": "other"}), 400, "IAM.0100"),
     ({"auth": {}}, 400, "IAM.0100"),
     ("not an object", 400, "IAM.0100"),
+    (b"{not json", 400, "IAM.0100"),
 ])
 def test_iam_refusals(auth_sim, body, status, code):
-    response = requests.post(auth_sim.url + "/v3/auth/tokens", json=body, timeout=TIMEOUT)
+    response = requests.post(auth_sim.url + "/v3/auth/tokens", data=body if isinstance(body, bytes) else json.dumps(body), timeout=TIMEOUT)
     assert_vendor_error(response, status, code)
     assert "X-Subject-Token" not in response.headers
 
