@@ -131,7 +131,7 @@ import re
 import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import DrsApiError
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id, task_statuses
 
 NEEDS_START = frozenset(["CONFIGURATION"])
 ALREADY_STARTED = frozenset([
@@ -232,14 +232,7 @@ class DrsBatchStart(DrsModule):
         return requested
 
     def read_statuses(self, job_ids):
-        statuses = {}
-        for record in self.client.batch_status(job_ids):
-            statuses[record.get("id")] = record
-        missing = [job_id for job_id in job_ids if job_id not in statuses]
-        if missing:
-            raise InputError("Failed to %s: the API returned no status for %d task(s), unknown IDs?: %s"
-                             % (self.action, len(missing), ", ".join(missing)))
-        return statuses
+        return dict((entry["id"], entry) for entry in task_statuses(self.client, job_ids, self.action))
 
     def plan(self, job_id, record, start_time):
         status = record.get("status")

@@ -164,7 +164,7 @@ elapsed:
 import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import (
-    FAILED_STATUSES, TASK_STATUSES, DrsModule, InputError, check_id, count_by_status,
+    FAILED_STATUSES, TASK_STATUSES, DrsModule, InputError, check_id, count_by_status, task_statuses,
 )
 
 
@@ -192,7 +192,7 @@ class DrsBatchStatus(DrsModule):
         deadline = started + self.params["wait_timeout"]
         polls = 0
         while True:
-            entries = self.read(job_ids)
+            entries = task_statuses(self.client, job_ids, self.action)
             polls += 1
             result = self.result(entries, polls, time.monotonic() - started)
             if not wait_for:
@@ -208,21 +208,6 @@ class DrsBatchStatus(DrsModule):
                           % (self.params["wait_timeout"], len(waiting), len(entries), " or ".join(sorted(wait_for)),
                              describe(waiting)), **result)
             time.sleep(self.params["poll_interval"])
-
-    def read(self, job_ids):
-        by_id = {}
-        for record in self.client.batch_status(job_ids):
-            by_id[record.get("id")] = {
-                "id": record.get("id"),
-                "status": record.get("status"),
-                "error_code": record.get("error_code"),
-                "error_message": record.get("error_message") or record.get("error_msg"),
-            }
-        missing = [job_id for job_id in job_ids if job_id not in by_id]
-        if missing:
-            raise InputError("Failed to %s: the API returned no status for %d task(s), unknown IDs?: %s"
-                             % (self.action, len(missing), ", ".join(missing)))
-        return [by_id[job_id] for job_id in job_ids]
 
     @staticmethod
     def result(entries, polls, elapsed):

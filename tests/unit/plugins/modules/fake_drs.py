@@ -50,7 +50,9 @@ class FakeDrs:
         results = []
         for task_id in request.get_json()["jobs"]:
             if task_id in self.tasks:
-                entry = {"id": task_id, "status": self.tasks[task_id]}
+                entry = {"id": task_id}
+                if self.tasks[task_id]:
+                    entry["status"] = self.tasks[task_id]
                 entry.update(self.errors.get(task_id, {}))
                 results.append(entry)
         if self.after_read:

@@ -140,3 +140,14 @@ def test_api_error_fails_with_its_fields(httpserver, run_module, token_args):
     assert run.result["msg"].startswith("Failed to read the status of DRS tasks: POST /v3/")
     assert run.result["msg"].endswith("HTTP 400 DRS.10000010: Invalid job. (request id rq-1)")
     assert run.result["api_error"]["error_code"] == "DRS.10000010"
+
+
+def test_an_id_answered_with_an_error_instead_of_a_status_is_named(drs, run_module, token_args):
+    known = drs.add("CONFIGURATION", 1)
+    unknown = job_id(88)
+    drs.tasks[unknown] = None
+    drs.errors[unknown] = {"error_code": "DRS.10040004", "error_message": "The job does not exist."}
+    run = run_module(main, dict(token_args, jobs=known + [unknown]))
+    assert run.failed
+    assert run.result["msg"] == ("Failed to read the status of DRS tasks: the API knows no status for 1 task(s), "
+                                 "unknown IDs?: %s (DRS.10040004: The job does not exist.)" % unknown)
