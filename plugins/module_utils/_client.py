@@ -43,9 +43,10 @@ ASYNC_DETAIL_PAGE_SIZE = 100
 # Reads (batch-status is a POST but changes nothing) are retried on these statuses.
 READ_RETRY_STATUSES = frozenset([429, 502, 503, 504])
 # A write is retried only when it cannot have acted: throttled by the API gateway.
-# 502/504 and read errors after sending are reported as an unknown outcome instead,
+# 5xx and read errors after sending are reported as an unknown outcome instead,
 # so that the module reads the state again before deciding to send anything else.
 WRITE_RETRY_STATUSES = frozenset([429])
+WRITE_UNKNOWN_STATUSES = frozenset([500, 502, 503, 504])
 MAX_RETRY_AFTER = 60
 
 STATUS_PATH = "/v3/{project_id}/jobs/batch-status"
@@ -80,7 +81,7 @@ class DrsApiError(Exception):
     """A failed call: HTTP status, the API's error fields, request id, method and path.
 
     ``outcome_unknown`` is true when a write may have reached the service although no
-    usable answer came back (read timeout, reset after sending, 502/504, unreadable 2xx).
+    usable answer came back (read timeout, reset after sending, 500/502/503/504, unreadable 2xx).
     """
 
     def __init__(self, problem, method, path, status=None, error_code=None, error_msg=None,
@@ -272,7 +273,7 @@ class DrsClient:
             problem += " with a non-JSON body: %s" % _snippet(response.text) if response.text else " with an empty body"
         raise DrsApiError(problem, method, path, status=response.status_code, error_code=error_code,
                           error_msg=error_msg, request_id=_request_id(response),
-                          outcome_unknown=not idempotent and response.status_code in (500, 502, 504))
+                          outcome_unknown=not idempotent and response.status_code in WRITE_UNKNOWN_STATUSES)
 
     def call(self, method, path, body=None, query=None, idempotent=True):
         """Call the DRS API and return the JSON object it answers.

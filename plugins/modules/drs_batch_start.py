@@ -21,7 +21,7 @@ description:
   - When the service answers a start with C(failed) for a task, the module reports it per task and fails, after
     sending every chunk, without hiding which tasks did start.
   - When a start request may have reached the service but no usable answer came back (timeout, reset connection,
-    HTTP 500, 502 or 504), the module reads the statuses of that chunk again and sends a start only for the tasks
+    HTTP 500, 502, 503 or 504), the module reads the statuses of that chunk again and sends a start only for the tasks
     still in C(CONFIGURATION), so that no task is started twice.
 author:
   - hwcloud.drs maintainers
