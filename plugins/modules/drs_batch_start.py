@@ -22,7 +22,11 @@ description:
     sending every chunk, without hiding which tasks did start.
   - When a start request may have reached the service but no usable answer came back (timeout, reset connection,
     HTTP 500, 502, 503 or 504), the module reads the statuses of that chunk again and sends a start only for the tasks
-    still in C(CONFIGURATION), so that no task is started twice.
+    still in C(CONFIGURATION), so that no task is started twice. It waits a little before that read, so that a
+    request still on its way can land first.
+  - When the service refuses to start a task and a read shows the task started after all (by a request of this run
+    whose answer was lost, or by another run at the same time), the task is reported as V(started) or
+    V(already_started), not as a failure.
 author:
   - hwcloud.drs maintainers
 extends_documentation_fragment:
@@ -274,6 +278,7 @@ class DrsBatchStart(DrsModule):
                 if not exc.outcome_unknown or attempt == RESENDS_AFTER_UNKNOWN_OUTCOME:
                     raise
                 answers = {}
+            refused = []
             for entry in to_send:
                 answer = answers.get(entry["job_id"])
                 if answer is None:
@@ -284,15 +289,31 @@ class DrsBatchStart(DrsModule):
                     entry.update(action="failed", error_code=answer.get("error_code"),
                                  error_msg=answer.get("error_msg") or answer.get("error_message") or
                                  "the service answered %r" % answer.get("status"))
+                    refused.append(entry)
+            if refused:
+                self.started_meanwhile(refused, resent=attempt > 0)
             unanswered = [entry for entry in to_send if entry["job_id"] not in answers]
             if not unanswered:
                 return
+            # A request without an answer may still be on its way to the service: let it land
+            # before reading back, or the read shows CONFIGURATION and the start goes out twice.
+            time.sleep(min(2 ** attempt, 10))
             to_send = self.still_unstarted(unanswered)
             if not to_send:
                 return
-            time.sleep(min(2 ** attempt, 10))
         raise DrsApiError("no answer for %d task(s) after %d attempts" % (len(to_send), RESENDS_AFTER_UNKNOWN_OUTCOME + 1),
                           "POST", "/v3/{project_id}/jobs/batch-starting", outcome_unknown=True)
+
+    def started_meanwhile(self, entries, resent):
+        """Read back tasks whose start was refused: one that is started now was not started twice.
+
+        Its start came from an earlier request of this run whose answer was lost (``resent``),
+        or from someone else between the first read and the start; either way it is not a failure.
+        """
+        statuses = self.read_statuses([entry["job_id"] for entry in entries])
+        for entry in entries:
+            if statuses[entry["job_id"]].get("status") in ALREADY_STARTED:
+                entry.update(action="started" if resent else "already_started", error_code=None, error_msg=None)
 
     def still_unstarted(self, entries):
         """Read back tasks whose start has no answer: mark the started ones, return the others."""
