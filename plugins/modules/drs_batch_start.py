@@ -260,10 +260,12 @@ class DrsBatchStart(DrsModule):
             try:
                 self.start_chunk(chunk)
             except DrsApiError as exc:
+                in_doubt = set(entry["job_id"] for entry in chunk) if exc.outcome_unknown else set()
                 for entry in pending[first:]:
                     if entry["action"] == "would_start":
-                        entry.update(action="failed", error_code=exc.error_code,
-                                     error_msg="not started: %s" % exc)
+                        reason = ("start outcome unknown, it may have taken effect (run again to find out)"
+                                  if entry["job_id"] in in_doubt else "not started")
+                        entry.update(action="failed", error_code=exc.error_code, error_msg="%s: %s" % (reason, exc))
                 return
 
     def start_chunk(self, chunk):
