@@ -17,6 +17,10 @@ description:
   - Reads the async job first. It commits only when the job is C(AUTO_PARAM_VALIDATE_SUCCESS), reports no change
     when it is already C(COMMIT_SUCCESS), waits (up to O(wait_timeout)) while it is C(ASYNC_JOB_VALIDATING), and
     fails when validation failed.
+  - When a commit may have reached the service but no usable answer came back (timeout, reset connection, HTTP 5xx),
+    the module reads the async job again after a pause and sends the commit again only if the job is still not
+    committed. A commit refused because the job is committed already (by another run at the same time) is no
+    failure.
   - The v5 batch async API exists only in some Huawei Cloud regions and is not documented for Open Telekom Cloud;
     where the endpoint does not serve it, the module says so.
 author:
@@ -113,6 +117,8 @@ VALIDATING = "ASYNC_JOB_VALIDATING"
 VALIDATE_FAILED = "ASYNC_JOB_VALIDATE_FAILED"
 READY = "AUTO_PARAM_VALIDATE_SUCCESS"
 COMMITTED = "COMMIT_SUCCESS"
+# A commit whose outcome is unknown and that a read shows not done is sent again at most this often.
+RESENDS_AFTER_UNKNOWN_OUTCOME = 2
 
 
 class DrsAsyncCommit(DrsModule):
@@ -143,11 +149,12 @@ class DrsAsyncCommit(DrsModule):
         job = dict(async_job_id=async_job_id, status=status, msg=None)
         changed = status == READY
         if changed and not self.module.check_mode:
-            job.update(self.commit(async_job_id))
+            committed, changed = self.commit(async_job_id)
+            job.update(committed)
         result = dict(changed=changed, job=job, job_ids=self.task_ids(async_job_id), status_before=status_before)
         if self.module._diff:
             result["diff"] = dict(before="status: %s\n" % status_before,
-                                  after="status: %s\n" % (COMMITTED if changed else status))
+                                  after="status: %s\n" % (COMMITTED if changed else job["status"]))
         return result
 
     def read_status(self, async_job_id):
@@ -176,14 +183,28 @@ class DrsAsyncCommit(DrsModule):
         return status
 
     def commit(self, async_job_id):
-        """Commit; when the answer is lost, the job's status says whether the commit happened."""
-        try:
-            answer = self.client.commit_async_job(async_job_id)
-        except DrsApiError as exc:
-            if exc.outcome_unknown and self.read_status(async_job_id) == COMMITTED:
-                return dict(status=COMMITTED, msg=None)
-            raise
-        return dict(status=answer.get("status") or COMMITTED, msg=answer.get("msg"))
+        """Commit; returns the job's new fields and whether this run committed it.
+
+        When the answer is lost, the job's status (read after a pause, so that a request still
+        on its way lands first) says whether the commit happened; if not, it is sent again, at
+        most twice. A refused commit is read back too: a job committed meanwhile (by a lost
+        request of this run, or by another run) is no failure.
+        """
+        for attempt in range(RESENDS_AFTER_UNKNOWN_OUTCOME + 1):
+            try:
+                answer = self.client.commit_async_job(async_job_id)
+            except DrsApiError as exc:
+                if not exc.outcome_unknown and exc.status != 400:
+                    raise
+                if exc.outcome_unknown:
+                    time.sleep(min(2 ** attempt, 10))
+                status = self.read_status(async_job_id)
+                if status == COMMITTED:
+                    return dict(status=COMMITTED, msg=None), attempt > 0 or exc.outcome_unknown
+                if not exc.outcome_unknown or status != READY or attempt == RESENDS_AFTER_UNKNOWN_OUTCOME:
+                    raise
+                continue
+            return dict(status=answer.get("status") or COMMITTED, msg=answer.get("msg")), True
 
     def task_ids(self, async_job_id):
         return [task.get("id") for task in self.client.async_job_tasks(async_job_id)]
