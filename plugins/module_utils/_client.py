@@ -202,7 +202,7 @@ def _error_body(response):
     """The vendor error fields, from a JSON body when there is one."""
     try:
         payload = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
         return None, None
     if not isinstance(payload, dict):
         return None, None
@@ -292,7 +292,7 @@ class DrsClient:
         response = self.send(method, url, path, headers, data, idempotent)
         try:
             payload = response.json() if response.content else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
             payload = None
         if not isinstance(payload, dict):
             raise DrsApiError("HTTP %s with a body that is not a JSON object: %s" % (response.status_code, _snippet(response.text)),
