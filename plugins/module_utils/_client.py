@@ -39,6 +39,8 @@ COLLECTION_VERSION = "0.1.0"
 STATUS_PAGE_SIZE = 100
 START_CHUNK_SIZE = 100
 ASYNC_DETAIL_PAGE_SIZE = 100
+# Paging through a batch async job's tasks stops here (100,000 tasks), whatever total_count says.
+MAX_ASYNC_DETAIL_PAGES = 1000
 
 # Reads (batch-status is a POST but changes nothing) are retried on these statuses.
 READ_RETRY_STATUSES = frozenset([429, 502, 503, 504])
@@ -338,13 +340,20 @@ class DrsClient:
         """The DRS tasks (``id``, ``status``) inside a batch async job, every page of them."""
         path = ASYNC_JOBS_PATH + "/" + async_job_id
         tasks = []
-        while True:
+        previous = None
+        for _page_number in range(MAX_ASYNC_DETAIL_PAGES):
             payload = self.call("GET", path, query={"offset": len(tasks), "limit": ASYNC_DETAIL_PAGE_SIZE})
             page = _records(payload, "jobs", "GET", path)
+            if page and page == previous:
+                raise DrsApiError("the answer for offset %d repeats the page before (is offset ignored?); total_count is %r"
+                                  % (len(tasks), payload.get("total_count")), "GET", path)
+            previous = page
             tasks.extend(page)
             total = payload.get("total_count")
             if not page or not isinstance(total, int) or len(tasks) >= total:
                 return tasks
+        raise DrsApiError("more than %d pages of tasks (total_count %r)" % (MAX_ASYNC_DETAIL_PAGES, payload.get("total_count")),
+                          "GET", path)
 
     def commit_async_job(self, async_job_id):
         payload = self.call("POST", ASYNC_JOBS_PATH + "/%s/commit" % async_job_id, idempotent=False)
