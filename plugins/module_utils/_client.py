@@ -22,7 +22,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._signer import canonic
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+    from urllib3.exceptions import ConnectTimeoutError, InvalidHeader, NewConnectionError, ReadTimeoutError
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
@@ -121,7 +121,17 @@ class _BoundedRetry(Retry):
     """urllib3's retry policy, with a ceiling on how long a ``Retry-After`` can make us sleep."""
 
     def get_retry_after(self, response):
-        seconds = super(_BoundedRetry, self).get_retry_after(response)
+        try:
+            seconds = super(_BoundedRetry, self).get_retry_after(response)
+        except InvalidHeader:
+            # Neither whole seconds nor an HTTP date, e.g. "1.5" or text: use a number if there
+            # is one, else the exponential backoff (urllib3 would give up on the call).
+            try:
+                seconds = max(float(response.headers.get("Retry-After")), 0.0)
+            except (TypeError, ValueError):
+                return None
+            if seconds != seconds:  # NaN
+                return None
         return None if seconds is None else min(seconds, MAX_RETRY_AFTER)
 
 
