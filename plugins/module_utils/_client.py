@@ -269,7 +269,7 @@ class DrsClient:
                                         timeout=(min(self.timeout, 10), self.timeout), allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise DrsApiError("TLS verification failed (%s); set ca_path to the CA bundle, or validate_certs: false "
-                              "for a test endpoint" % _snippet(str(exc)), method, path)
+                              "for a test endpoint" % _snippet(str(_cause(exc))), method, path)
         except requests.exceptions.RequestException as exc:
             sent = _reached_server(exc)
             if isinstance(exc, requests.exceptions.ReadTimeout) or isinstance(_cause(exc), ReadTimeoutError):
