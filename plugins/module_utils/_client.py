@@ -265,7 +265,9 @@ class DrsClient:
         session = self._sessions[bool(idempotent)]
         self.request_count += 1
         try:
-            response = session.request(method, url, headers=headers, data=body or None,
+            # verify is passed on every request: a session's own setting loses against
+            # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the environment (requests merges them over it).
+            response = session.request(method, url, headers=headers, data=body or None, verify=session.verify,
                                         timeout=(min(self.timeout, 10), self.timeout), allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise DrsApiError("TLS verification failed (%s); set ca_path to the CA bundle, or validate_certs: false "
