@@ -52,7 +52,7 @@ declare -A TITLE=(
 )
 
 usage() {
-    sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
+    sed -n '4,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
 }
 
 # ---------------------------------------------------------------- arguments
@@ -260,6 +260,11 @@ stage_changelog() {
 stage_molecule() {
     local rc=0 dir glob
     export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_BASE"
+    # A private ANSIBLE_HOME: molecule keeps its scenario state ("prepared", ...) and its
+    # copy of the collection under ANSIBLE_HOME, keyed only on the directory name ("drs").
+    # Sharing ~/.ansible would reuse a stale state from another checkout or an earlier run.
+    export ANSIBLE_HOME="$WORK/ansible-home"
+    mkdir -p -- "$ANSIBLE_HOME"
     # location of scenarios : directory molecule runs from : glob
     local -a spots=()
     compgen -G "$TREE/molecule/*/molecule.yml" >/dev/null && spots+=("$TREE:molecule/*/molecule.yml")

@@ -66,7 +66,8 @@ record_stage() {
 }
 
 print_summary() {
-    local name res colour failed=() total=$1
+    local name res colour total=$1
+    local -a failed=()
     log ""
     log "${C_BOLD}== stage summary ==${C_RESET}"
     for name in "${STAGES_RUN[@]}"; do
@@ -83,5 +84,9 @@ print_summary() {
         log "${C_RED}${C_BOLD}== FAILED stages: ${failed[*]} (total $(fmt_ms "$total"))${C_RESET}"
         return 1
     fi
-    log "${C_GREEN}${C_BOLD}== all ${#STAGES_RUN[@]} stages passed or skipped (total $(fmt_ms "$total"))${C_RESET}"
+    local skipped=()
+    for name in "${STAGES_RUN[@]}"; do
+        [[ ${STAGE_RESULT[$name]} == skipped ]] && skipped+=("$name")
+    done
+    log "${C_GREEN}${C_BOLD}== OK: $(( ${#STAGES_RUN[@]} - ${#skipped[@]} )) stage(s) passed${skipped[*]:+, skipped: ${skipped[*]}} (total $(fmt_ms "$total"))${C_RESET}"
 }
