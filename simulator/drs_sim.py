@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Start the local DRS API simulator: ``python simulator/drs_sim.py --port 0 --scenario FILE``."""
 
 import os

@@ -24,7 +24,7 @@ description:
   - The v5 batch async API exists only in some Huawei Cloud regions and is not documented for Open Telekom Cloud;
     where the endpoint does not serve it, the module says so.
 author:
-  - hwcloud.drs maintainers
+  - hwcloud.drs maintainers (@hwcloud-drs)
 extends_documentation_fragment:
   - hwcloud.drs.connection
 attributes:

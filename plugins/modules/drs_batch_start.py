@@ -28,7 +28,7 @@ description:
     whose answer was lost, or by another run at the same time), the task is reported as V(started) or
     V(already_started), not as a failure.
 author:
-  - hwcloud.drs maintainers
+  - hwcloud.drs maintainers (@hwcloud-drs)
 extends_documentation_fragment:
   - hwcloud.drs.connection
 attributes:

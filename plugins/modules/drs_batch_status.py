@@ -18,7 +18,7 @@ description:
     enters a status of O(fail_on), naming the tasks, their status and error.
   - Never changes anything.
 author:
-  - hwcloud.drs maintainers
+  - hwcloud.drs maintainers (@hwcloud-drs)
 extends_documentation_fragment:
   - hwcloud.drs.connection
 attributes:

@@ -222,12 +222,12 @@ def test_password_auth_gets_one_token_per_client(httpserver):
     client = make_client(httpserver, auth=auth)
     client.batch_status([job_id(1)])
     client.batch_status([job_id(2)])
-    token_requests = [req for req, _ in httpserver.log if req.path == "/v3/auth/tokens"]
+    token_requests = [req for req, _response in httpserver.log if req.path == "/v3/auth/tokens"]
     assert len(token_requests) == 1
     identity = token_requests[0].get_json()["auth"]
     assert identity["identity"]["password"]["user"] == {"name": "ops", "password": "pw-SECRET", "domain": {"name": "acme"}}
     assert identity["scope"] == {"project": {"id": PROJECT}}
-    assert [req.headers["X-Auth-Token"] for req, _ in httpserver.log if req.path == STATUS_URI] == ["iam-issued-token"] * 2
+    assert [req.headers["X-Auth-Token"] for req, _response in httpserver.log if req.path == STATUS_URI] == ["iam-issued-token"] * 2
     assert seen == ["iam-issued-token"]
 
 

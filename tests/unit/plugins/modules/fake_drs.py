@@ -44,7 +44,7 @@ class FakeDrs:
         return ids
 
     def requests(self, uri, method=None):
-        return [request for request, _ in self.server.log if request.path == uri and method in (None, request.method)]
+        return [request for request, _response in self.server.log if request.path == uri and method in (None, request.method)]
 
     def batch_status(self, request):
         results = []
