@@ -272,6 +272,10 @@ class DrsClient:
         except requests.exceptions.SSLError as exc:
             raise DrsApiError("TLS verification failed (%s); set ca_path to the CA bundle, or validate_certs: false "
                               "for a test endpoint" % _snippet(str(_cause(exc))), method, path)
+        except (requests.exceptions.InvalidHeader, UnicodeError):
+            # Never quote the exception: it holds the header value, which may be a credential.
+            raise DrsApiError("a request header holds a character HTTP cannot carry (a space, a control or a non-ASCII "
+                              "character); check the credentials", method, path)
         except requests.exceptions.RequestException as exc:
             sent = _reached_server(exc)
             if isinstance(exc, requests.exceptions.ReadTimeout) or isinstance(_cause(exc), ReadTimeoutError):

@@ -58,6 +58,24 @@ AUTH_HELP = ("set auth_token (HW_AUTH_TOKEN); or access_key and secret_key (HW_A
              "or username, password and domain_name (HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME)")
 
 
+# What a credential sent in a header may hold: visible ASCII (tokens and keys are base64 or hex).
+HEADER_CREDENTIAL = re.compile(r"^[\x21-\x7e]+$")
+
+
+def header_credential(params, name):
+    """A credential that goes into a request header, without surrounding whitespace (a YAML block
+    scalar or a file adds a newline); one holding a character a header cannot carry is refused
+    here, by name, before requests would echo its value in an error."""
+    value = params[name]
+    if value is None:
+        return None
+    value = value.strip()
+    if not HEADER_CREDENTIAL.match(value):
+        raise InputError("%s holds a character that cannot be sent in an HTTP header (a space, a control or a "
+                         "non-ASCII character); check how it was copied or read" % name)
+    return value
+
+
 class InputError(Exception):
     """A module parameter that cannot be used; the message names the field."""
 
@@ -174,13 +192,14 @@ class DrsModule:
             raise InputError("Credentials are ambiguous: %s are all set (as options or HW_* environment variables); "
                              "use exactly one way: %s" % (" and ".join(ways), AUTH_HELP))
         if ways[0] == "auth_token":
-            return TokenAuth(params["auth_token"])
+            return TokenAuth(header_credential(params, "auth_token"))
         if ways[0] == "access_key/secret_key":
             missing = [name for name in ("access_key", "secret_key") if not params[name]]
             if missing:
                 raise InputError("AK/SK signing needs both access_key and secret_key; %s is missing "
                                  "(HW_ACCESS_KEY, HW_SECRET_KEY)" % missing[0])
-            return AkSkAuth(params["access_key"], params["secret_key"], params["security_token"])
+            return AkSkAuth(header_credential(params, "access_key"), params["secret_key"].strip(),
+                            header_credential(params, "security_token"))
         missing = [name for name in ("username", "password", "domain_name") if not params[name]]
         if missing:
             raise InputError("IAM password authentication needs username, password and domain_name; missing: %s "
