@@ -11,6 +11,7 @@ Private to this collection; not a public API.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -170,6 +171,9 @@ class DrsModule:
             endpoint = region_endpoint(params["region"])
         else:
             raise InputError("endpoint or region is required: set endpoint (HW_DRS_ENDPOINT) or region (HW_REGION_NAME)")
+        if params["validate_certs"] and params["ca_path"] and not os.path.exists(params["ca_path"]):
+            raise InputError("ca_path: %s does not exist; give the CA bundle (PEM file) that signed the endpoint's "
+                             "certificate" % params["ca_path"])
         if not params["validate_certs"]:
             self.module.warn("validate_certs is false: the DRS endpoint's TLS certificate is not verified")
         return DrsClient(endpoint, params["project_id"], self.build_auth(), language=params["language"],
