@@ -238,7 +238,7 @@ stage_docs() {
         fi
     done
     info "antsibull-docs lint-collection-docs --plugin-docs"
-    (cd "$install" && ANSIBLE_COLLECTIONS_PATH="$install" antsibull-docs lint-collection-docs --plugin-docs \
+    (cd "$install" && ANSIBLE_COLLECTIONS_PATH="$install" antsibull-docs --config-file "$LIB/antsibull.cfg" lint-collection-docs --plugin-docs \
         "$installed" 2>&1 | sed 's/^/    /'; exit "${PIPESTATUS[0]}") || rc=1
     return "$rc"
 }
