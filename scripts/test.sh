@@ -297,7 +297,8 @@ stage_pytest() {
         args+=(--ignore "$(dirname "$d")")
     done < <(find tests -name aliases -type f -not -path 'tests/output/*' -print0 2>/dev/null)
     if [[ $workers != 0 ]] && python -c 'import xdist' 2>/dev/null; then
-        args+=(-n "$workers")
+        # worksteal: a few long playbook-driven tests must not leave one worker idle at the end.
+        args+=(-n "$workers" --dist worksteal)
     fi
     if (( USE_COLOR )); then args+=(--color=yes); else args+=(--color=no); fi
     # shellcheck disable=SC2206  # PYTEST_ARGS is deliberately word-split
