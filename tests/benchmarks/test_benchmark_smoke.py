@@ -1,0 +1,155 @@
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Smoke run of benchmarks/launch.py (N=10, baseline N=10) and checks of its floor arithmetic.
+
+Performance is measured by the benchmark, never asserted here: these tests check that the
+script runs end to end, that its table and JSON have the expected structure, and that the
+role's request counts equal the floor at N=10.
+"""
+
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCRIPT = os.path.join(REPO_ROOT, "benchmarks", "launch.py")
+SMOKE_TIMEOUT = 300  # seconds; the run takes well under a minute on an idle 2-core machine
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("hwcloud_drs_launch_benchmark", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = load_script()
+
+
+def run_script(args, cwd):
+    """Run the script in its own process group; the group is killed if it outlives the timeout."""
+    process = subprocess.Popen([sys.executable, SCRIPT] + args, cwd=str(cwd), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=SMOKE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        pytest.fail("benchmarks/launch.py did not finish in %ds:\n%s\n%s" % (SMOKE_TIMEOUT, stdout, stderr))
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # anything the run left behind in its group
+        except OSError:
+            pass
+    return process.returncode, stdout, stderr
+
+
+def test_quick_run_prints_the_table_writes_json_and_meets_the_floor(tmp_path):
+    work = tmp_path / "work"
+    results_path = tmp_path / "results.json"
+    rc, stdout, stderr = run_script(["--quick", "--overhead-tasks", "1", "--profile-runs", "1",
+                                     "--json", str(results_path), "--work-dir", str(work)], tmp_path)
+    assert rc == 0, stdout + stderr
+
+    for heading in ("HTTP requests of the role per endpoint", "Wall time (s)", "Per-task cost",
+                    "Module process run directly", "Where the role's time goes at N=10"):
+        assert heading in stdout, stdout
+    header = next(line for line in stdout.splitlines() if line.lstrip().startswith("N  async-list"))
+    assert header.split() == ["N", "async-list", "async-detail", "commit", "batch-status", "batch-starting",
+                              "total", "floor", "at", "floor", "polls", "baseline", "fewer"]
+    row = next(line for line in stdout.splitlines() if line.split()[:1] == ["10"] and "/" in line)
+    assert row.split()[1:6] == ["2/2", "2/2", "2/2", "3/3", "1/1"]
+
+    results = json.loads(results_path.read_text())
+    assert results["version"] == bench.JSON_VERSION
+    assert results["settings"]["sizes"] == [10] and results["settings"]["baseline_sizes"] == [10]
+    (launch,) = results["launches"]
+    role, baseline = launch["role"], launch["baseline"]
+    assert launch["n"] == 10
+
+    # the role: every task replicating, each started once, with exactly the floor's requests
+    assert role["ok"] and role["each_started_once"], role
+    assert role["final_statuses"] == {"INCRE_TRANSFER_STARTED": 10}
+    assert role["async_job_sizes"] == [5, 5]
+    assert role["floor"] == {"async-list": 2, "async-detail": 2, "commit": 2, "batch-status": 3, "batch-starting": 1}
+    assert role["requests"] == role["floor"]
+    assert role["total"] == role["floor_total"] == 10 and role["at_floor"] is True
+    assert role["batch_status_before_start"] == 2 and role["polls"] == 1
+    assert role["http_errors"] == 0
+    assert role["timing"]["module_tasks"] == 4 and role["timing"]["poll_passes"] == 1
+
+    # the baseline: one uri call per async job, per start and per status read
+    assert baseline["ok"] and baseline["each_started_once"], baseline
+    assert baseline["requests"] == {"async-list": 0, "async-detail": 0, "commit": 2, "batch-status": 10,
+                                    "batch-starting": 10}
+    assert baseline["total"] == baseline["uri_calls"] == 22
+    assert launch["request_ratio"] == 2.2
+    assert launch["time_ratio"] > 0
+
+    overhead = results["overhead"]
+    assert set(overhead["seconds_per_task"]) == {"ansible.builtin.ping", "hwcloud.drs.drs_batch_status"}
+    profile = results["module_profile"]
+    assert set(profile) == {"runs", "python_startup_ms", "ping", "drs_batch_status", "drs_batch_status 10 tasks"}
+    assert profile["drs_batch_status"]["imports"]["ansible.module_utils.basic"] > 0
+    assert profile["drs_batch_status"]["imports"]["requests"] > 0
+    assert profile["drs_batch_status"]["phases"]["main_ms"] > 0
+
+    # the comparison with a previous run renders from the JSON alone
+    assert "role requests" in bench.compare(results, dict(results, _path="previous.json"))
+    # the simulator and ansible are gone, and the temporary files with them
+    assert not work.exists() or list(work.iterdir()) == []
+
+
+def test_floor_per_endpoint():
+    assert bench.floor(10, [5, 5]) == {"async-list": 2, "async-detail": 2, "commit": 2, "batch-status": 3,
+                                       "batch-starting": 1}
+    assert bench.floor(1000, [500, 500]) == {"async-list": 2, "async-detail": 10, "commit": 2, "batch-status": 30,
+                                             "batch-starting": 10}
+    # pages round up, per async job for its detail and over all tasks for status and start
+    assert bench.floor(250, [125, 125]) == {"async-list": 2, "async-detail": 4, "commit": 2, "batch-status": 9,
+                                            "batch-starting": 3}
+    # each further poll costs one more status pass
+    assert bench.floor(1000, [1000], polls=3)["batch-status"] == 50
+
+
+def test_tasks_are_split_over_async_jobs_evenly():
+    assert bench.split(10, 2) == [5, 5]
+    assert bench.split(7, 3) == [3, 2, 2]
+    assert bench.split(1, 2) == [1]
+    assert [job["generate"]["count"] for job in bench.scenario(1001, 2)["async_jobs"]] == [501, 500]
+    assert bench.scenario(10, 2)["speed"] == "instant"
+
+
+def test_options():
+    default = bench.parse_args([])
+    assert default.sizes == [10, 100, 1000] and default.baseline_sizes == [10, 100, 1000]
+    assert default.pipelining is True and default.overhead_tasks == 20
+    quick = bench.parse_args(["--quick"])
+    assert quick.sizes == [10] and quick.baseline_sizes == [10]
+    assert bench.parse_args(["--sizes", "100,10", "--baseline-sizes", "none"]).baseline_sizes == []
+    assert bench.parse_args(["--sizes", "100,10"]).sizes == [10, 100]
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--sizes", "10", "--baseline-sizes", "100"])
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--sizes", "ten"])
+
+
+def test_importtime_parsing():
+    text = "\n".join([
+        "import time: self [us] | cumulative | imported package",
+        "import time:       200 |        200 |     json.decoder",
+        "import time:      1000 |      80000 |   requests",
+        "import time:      3000 |     150000 |   ansible.module_utils.basic",
+        "import time:       500 |     160000 | ansible.module_utils._internal._ansiballz._loader",
+        "import time:       100 |      90000 | ansible_collections.hwcloud.drs.plugins.module_utils._module",
+    ])
+    total, watched = bench.parse_importtime(text)
+    assert total == 250.0
+    assert watched == {"requests": 80.0, "ansible.module_utils.basic": 150.0,
+                       "ansible_collections.hwcloud.drs.plugins.module_utils._module": 90.0}
