@@ -79,7 +79,10 @@ def parse_args(argv=None):
                         help="the N (among --sizes) at which the baseline playbook runs too (default: every size; "
                              "'none' skips it). It is always measured, never extrapolated.")
     parser.add_argument("--quick", action="store_true",
-                        help="N=10 only, baseline at N=10, 5 tasks for the per-task cost, 3 profile runs")
+                        help="N=10 only, baseline at N=10, --repeat 1, 5 tasks for the per-task cost, 3 profile runs")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="runs of the role per N and rounds of the per-task playbooks; medians are reported "
+                             "(default 3, 1 with --quick; the baseline runs once)")
     parser.add_argument("--async-jobs", type=int, default=2, help="batch async jobs that hold the N tasks (default 2)")
     parser.add_argument("--overhead-tasks", type=int, default=None,
                         help="K, tasks per playbook for the per-task cost (default 20, 5 with --quick; 0 skips it)")
@@ -105,6 +108,10 @@ def parse_args(argv=None):
         parser.error("--baseline-sizes %s are not among --sizes %s" % (extra, args.sizes))
     if args.overhead_tasks is None:
         args.overhead_tasks = 5 if args.quick else 20
+    if args.repeat is None:
+        args.repeat = 1 if args.quick else 3
+    if args.repeat < 1:
+        parser.error("--repeat must be 1 or more")
     if args.profile_runs is None:
         args.profile_runs = 3 if args.quick else 5
     if not 1 <= args.async_jobs <= 100:
@@ -173,6 +180,11 @@ class Workspace:
     """Temp dir with a collections tree that points at this checkout, and the env for every run."""
 
     def __init__(self, work_dir=None, keep=False, pipelining=False):
+        self.ansible_playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+        if not os.path.exists(self.ansible_playbook):
+            self.ansible_playbook = shutil.which("ansible-playbook")
+        if not self.ansible_playbook:
+            raise SystemExit("ansible-playbook not found: run this script with the project's venv python (.venv/bin/python)")
         self.own_dir = work_dir is None
         self.path = tempfile.mkdtemp(prefix="hwcloud-drs-bench-") if work_dir is None else os.path.abspath(work_dir)
         os.makedirs(self.path, exist_ok=True)
@@ -196,11 +208,6 @@ class Workspace:
             "ANSIBLE_CALLBACKS_ENABLED": "bench_timing",
             "ANSIBLE_PIPELINING": "1" if pipelining else "0",
         })
-        self.ansible_playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
-        if not os.path.exists(self.ansible_playbook):
-            self.ansible_playbook = shutil.which("ansible-playbook")
-        if not self.ansible_playbook:
-            raise SystemExit("ansible-playbook not found: run this script with the project's venv python (.venv/bin/python)")
         self._runs = 0
 
     def _collections_base(self):
@@ -248,6 +255,7 @@ class Workspace:
         command = [self.ansible_playbook, "-i", "localhost,", "-c", "local", playbook, "-e", "@" + vars_file]
         timeout = RUN_TIMEOUT_BASE + RUN_TIMEOUT_PER_CALL * calls
         log_path = os.path.join(run_dir, "output.log")
+        load_before = loadavg()
         with open(log_path, "wb") as log:
             began = time.time()
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment, cwd=run_dir,
@@ -257,7 +265,7 @@ class Workspace:
             except subprocess.TimeoutExpired:
                 rc = None
             finally:
-                stop_group(process)
+                stop_playbook(process)
             seconds = time.time() - began
         timing = None
         if os.path.exists(timing_file):
@@ -266,27 +274,32 @@ class Workspace:
             timing["process_began"] = began
         with open(log_path, "rb") as handle:
             tail = handle.read()[-3000:].decode("utf-8", "replace")
-        return {"rc": rc, "timed_out": rc is None, "timeout": timeout, "seconds": seconds, "timing": timing,
+        load = [load_before[0] if load_before else None, (loadavg() or [None])[0]]
+        return {"rc": rc, "timed_out": rc is None, "timeout": timeout, "seconds": seconds, "timing": timing, "load": load,
                 "output_tail": tail, "log": log_path}
 
 
-def stop_group(process):
-    """Stop what is left of a playbook run (its own process group, started by us), politely first."""
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-        except OSError:
-            pass
-        try:
-            process.wait(timeout=KILL_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass
+def stop_playbook(process):
+    """Stop a playbook run that did not end by itself (timeout, Ctrl-C, SIGTERM).
+
+    ansible-playbook passes SIGTERM on to its workers (they run in sessions of their own,
+    out of reach of a signal to its process group), so it gets SIGTERM first; SIGKILL to its
+    group only if it is still there after a grace period. Only while it is alive and not yet
+    reaped, so the process and group IDs are still ours.
+    """
+    if process.poll() is not None:
+        return
+    process.terminate()
     try:
-        os.killpg(process.pid, signal.SIGKILL)  # workers (forks) left in the group after the main process exited
+        process.wait(timeout=KILL_GRACE_SECONDS)
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
     except OSError:
         pass
-    if process.poll() is None:
-        process.wait(timeout=KILL_GRACE_SECONDS)
+    process.wait(timeout=KILL_GRACE_SECONDS)
 
 
 # --------------------------------------------------------------------------- measurements
@@ -357,7 +370,17 @@ def timing_summary(timing, top=12):
     }
 
 
-def measure_role(workspace, sim, n, async_jobs):
+def measure_role(workspace, sim, n, async_jobs, runs=1):
+    """The role ``runs`` times on a fresh world each time: the run with the median wall time, and every wall time."""
+    measured = [measure_role_once(workspace, sim, n, async_jobs) for _run in range(runs)]
+    chosen = sorted(measured, key=lambda result: result["seconds"])[(len(measured) - 1) // 2]
+    chosen["seconds_of_runs"] = [result["seconds"] for result in measured]
+    chosen["ok"] = all(result["ok"] for result in measured)
+    chosen["at_floor"] = all(result["at_floor"] for result in measured)
+    return chosen
+
+
+def measure_role_once(workspace, sim, n, async_jobs):
     sim.load_scenario(scenario(n, async_jobs))
     sim.clear_log()
     _tasks, jobs = world(sim)
@@ -381,7 +404,7 @@ def measure_role(workspace, sim, n, async_jobs):
     total = sum(by_route.values())
     result = OrderedDict([
         ("ok", ok), ("rc", run["rc"]), ("timed_out", run["timed_out"]), ("seconds", round(run["seconds"], 3)),
-        ("requests", by_route), ("total", total), ("http_errors", errors),
+        ("load", run["load"]), ("requests", by_route), ("total", total), ("http_errors", errors),
         ("floor", expected), ("floor_total", sum(expected.values())), ("floor_detail", floor_detail(n, job_sizes)),
         ("at_floor", all(by_route.get(route, 0) == count for route, count in expected.items()) and total == sum(expected.values())),
         ("batch_status_before_start", status_before), ("batch_status_before_start_floor", 2 * status_pages),
@@ -410,7 +433,7 @@ def measure_baseline(workspace, sim, n, async_jobs):
     uri_calls = len(log)
     result = OrderedDict([
         ("ok", ok), ("rc", run["rc"]), ("timed_out", run["timed_out"]), ("seconds", round(run["seconds"], 3)),
-        ("requests", by_route), ("total", sum(by_route.values())), ("http_errors", errors),
+        ("load", run["load"]), ("requests", by_route), ("total", sum(by_route.values())), ("http_errors", errors),
         ("uri_calls", uri_calls), ("final_statuses", statuses), ("each_started_once", started_once),
     ])
     timing = timing_summary(run["timing"])
@@ -434,8 +457,11 @@ def write_playbook(path, tasks):
     return path
 
 
-def measure_overhead(workspace, sim, k):
-    """Per-task cost: a playbook of K tasks of each kind, minus an empty playbook, over K."""
+def measure_overhead(workspace, sim, k, rounds=1):
+    """Per-task cost: a playbook of K tasks of each kind, minus an empty playbook, over K.
+
+    The three playbooks run in turn, ``rounds`` times; each one's median wall time is used.
+    """
     sim.load_scenario(scenario(1, 1))
     tasks, _jobs = world(sim)
     job_id = tasks[0]["id"]
@@ -444,17 +470,22 @@ def measure_overhead(workspace, sim, k):
         ("ansible.builtin.ping", ("ansible.builtin.ping", {}, k)),
         ("hwcloud.drs.drs_batch_status", ("hwcloud.drs.drs_batch_status", {"jobs": [job_id]}, k)),
     ])
-    seconds = OrderedDict()
+    playbooks = OrderedDict()
     for label, (module, args, count) in kinds.items():
         run_dir = workspace.run_dir("playbook-of-%d-%s" % (count, label.rsplit(".", 1)[-1]))
-        playbook = write_playbook(os.path.join(run_dir, "tasks.yml"), [(module, args)] * count)
-        run = workspace.playbook("overhead-%s" % label.rsplit(".", 1)[-1], playbook, {}, sim, calls=count)
-        if run["rc"] != 0:
-            raise RuntimeError("the %s playbook failed (rc %s): %s" % (label, run["rc"], run["output_tail"]))
-        seconds[label] = run["seconds"]
+        playbooks[label] = write_playbook(os.path.join(run_dir, "tasks.yml"), [(module, args)] * count)
+    walls = OrderedDict((label, []) for label in kinds)
+    for _round in range(rounds):
+        for label, (_module, _args, count) in kinds.items():
+            run = workspace.playbook("overhead-%s" % label.rsplit(".", 1)[-1], playbooks[label], {}, sim, calls=count)
+            if run["rc"] != 0:
+                raise RuntimeError("the %s playbook failed (rc %s): %s" % (label, run["rc"], run["output_tail"]))
+            walls[label].append(run["seconds"])
+    seconds = OrderedDict((label, statistics.median(values)) for label, values in walls.items())
     per_task = OrderedDict((label, round((seconds[label] - seconds["empty"]) / k, 4)) for label in list(kinds)[1:])
     return OrderedDict([
         ("tasks_per_playbook", k),
+        ("rounds", rounds),
         ("empty_playbook_seconds", round(seconds["empty"], 3)),
         ("playbook_seconds", OrderedDict((label, round(value, 3)) for label, value in seconds.items() if label != "empty")),
         ("seconds_per_task", per_task),
@@ -616,6 +647,11 @@ def targets(launches):
     ])
 
 
+def peak(load):
+    values = [value for value in (load or []) if value is not None]
+    return max(values) if values else None
+
+
 def fmt(value, digits=1):
     if value is None:
         return "-"
@@ -658,16 +694,21 @@ def render(results):
         role, baseline = launch["role"], launch.get("baseline")
         timing = role.get("timing") or {}
         rows.append([launch["n"], fmt(role["seconds"], 2), "ok" if role["ok"] else "FAILED", fmt(timing.get("startup_seconds"), 2),
-                     fmt(timing.get("module_seconds"), 2), fmt(timing.get("other_tasks_seconds"), 2),
+                     fmt(timing.get("module_seconds"), 2),
+                     fmt(timing.get("other_tasks_seconds", timing.get("tasks_seconds", 0) - timing.get("module_seconds", 0)), 2),
                      fmt(timing.get("per_poll_seconds"), 2),
                      fmt(baseline["seconds"], 1) if baseline else "-",
                      ("ok" if baseline["ok"] else "FAILED") if baseline else "-",
                      baseline["uri_calls"] if baseline else "-",
                      fmt(baseline.get("seconds_per_uri_call"), 3) if baseline else "-",
-                     "%sx" % fmt(launch.get("time_ratio")) if launch.get("time_ratio") else "-"])
+                     "%sx" % fmt(launch.get("time_ratio")) if launch.get("time_ratio") else "-",
+                     "%s/%s" % (fmt(peak(role.get("load")), 1), fmt(peak(baseline.get("load")), 1) if baseline else "-")])
     out.append(table(["N", "role", "role ok", "startup", "module tasks", "other tasks", "s/poll", "baseline", "base ok",
-                      "uri calls", "s/uri call", "faster"], rows))
-    out.append("role = startup + its tasks (start to next start); s/poll = one pass of wait.yml (status read, checks, progress).")
+                      "uri calls", "s/uri call", "faster", "load"], rows))
+    out.append("role = median of %s run(s): ansible-playbook startup + its tasks (each from its start to the next task's start);"
+               % settings.get("repeat", 1))
+    out.append("s/poll = one pass of wait.yml (status read, bookkeeping, progress, checks); load = 1-min load average")
+    out.append("(the higher of before/after) during the role / the baseline run: other work on the machine slows both.")
     goal = results.get("targets")
     if goal:
         out.append("targets at N=%d: requests at floor %s; %sx fewer requests (target >= %dx); %sx faster (target >= %dx): %s" % (
@@ -677,8 +718,8 @@ def render(results):
     if overhead:
         per_task = overhead["seconds_per_task"]
         out.append("")
-        out.append("Per-task cost: playbooks of K=%d tasks minus an empty playbook (%.2f s), over K" % (
-            overhead["tasks_per_playbook"], overhead["empty_playbook_seconds"]))
+        out.append("Per-task cost: playbooks of K=%d tasks minus an empty playbook (%.2f s), over K (median of %d rounds)" % (
+            overhead["tasks_per_playbook"], overhead["empty_playbook_seconds"], overhead.get("rounds", 1)))
         out.append(table(["task", "s/task"], [[label, fmt(value, 3)] for label, value in per_task.items()] + [
             ["drs_batch_status over ping", fmt(overhead["module_over_ping_seconds"], 3)]]))
     profile = results.get("module_profile")
@@ -779,37 +820,19 @@ def run_benchmark(args, progress=print):
                               ("loadavg_after", None)])),
         ("settings", OrderedDict([("sizes", args.sizes), ("baseline_sizes", args.baseline_sizes),
                                   ("async_jobs", args.async_jobs), ("status_page", STATUS_PAGE), ("start_chunk", START_CHUNK),
-                                  ("overhead_tasks", args.overhead_tasks), ("profile_runs", args.profile_runs),
+                                  ("repeat", args.repeat), ("overhead_tasks", args.overhead_tasks), ("profile_runs", args.profile_runs),
                                   ("pipelining", args.pipelining), ("seed", args.seed)])),
         ("launches", []),
     ])
     workspace = Workspace(args.work_dir, keep=args.keep, pipelining=args.pipelining)
-    sim = Simulator(scenario=scenario(1, 1), host="127.0.0.1", port=0, seed=args.seed)
-    sim.start()
     try:
-        progress("warming up (an empty playbook, not timed)")
-        warm = workspace.playbook("warm-up", write_playbook(os.path.join(workspace.run_dir("warm-up-playbook"), "empty.yml"), []),
-                                  {}, sim, calls=0)
-        if warm["rc"] != 0:
-            raise RuntimeError("ansible-playbook does not run (rc %s): %s" % (warm["rc"], warm["output_tail"]))
-        for n in args.sizes:
-            progress("N=%d: role" % n)
-            launch = OrderedDict([("n", n), ("role", measure_role(workspace, sim, n, args.async_jobs))])
-            progress("N=%d: role %.1f s, %d requests (floor %d)" % (
-                n, launch["role"]["seconds"], launch["role"]["total"], launch["role"]["floor_total"]))
-            if n in args.baseline_sizes:
-                progress("N=%d: baseline, %d uri calls" % (n, min(args.async_jobs, n) + 2 * n))
-                launch["baseline"] = measure_baseline(workspace, sim, n, args.async_jobs)
-                progress("N=%d: baseline %.1f s, %d requests" % (n, launch["baseline"]["seconds"], launch["baseline"]["total"]))
-            results["launches"].append(launch)
-        if args.overhead_tasks:
-            progress("per-task cost, K=%d" % args.overhead_tasks)
-            results["overhead"] = measure_overhead(workspace, sim, args.overhead_tasks)
-        if args.profile_runs:
-            progress("module process profile, %d runs" % args.profile_runs)
-            results["module_profile"] = profile_module(workspace, sim, args.profile_runs, max(args.sizes))
+        sim = Simulator(scenario=scenario(1, 1), host="127.0.0.1", port=0, seed=args.seed)
+        sim.start()
+        try:
+            measure_all(args, workspace, sim, results, progress)
+        finally:
+            sim.stop()
     finally:
-        sim.stop()
         workspace.close()
     results["host"]["loadavg_after"] = loadavg()
     comparisons(results["launches"])
@@ -817,8 +840,38 @@ def run_benchmark(args, progress=print):
     return results
 
 
+def measure_all(args, workspace, sim, results, progress):
+    progress("warming up (an empty playbook, not timed)")
+    warm = workspace.playbook("warm-up", write_playbook(os.path.join(workspace.run_dir("warm-up-playbook"), "empty.yml"), []),
+                              {}, sim, calls=0)
+    if warm["rc"] != 0:
+        raise RuntimeError("ansible-playbook does not run (rc %s): %s" % (warm["rc"], warm["output_tail"]))
+    for n in args.sizes:
+        progress("N=%d: role, %d run(s)" % (n, args.repeat))
+        launch = OrderedDict([("n", n), ("role", measure_role(workspace, sim, n, args.async_jobs, args.repeat))])
+        progress("N=%d: role %.1f s, %d requests (floor %d)" % (
+            n, launch["role"]["seconds"], launch["role"]["total"], launch["role"]["floor_total"]))
+        if n in args.baseline_sizes:
+            progress("N=%d: baseline, %d uri calls" % (n, min(args.async_jobs, n) + 2 * n))
+            launch["baseline"] = measure_baseline(workspace, sim, n, args.async_jobs)
+            progress("N=%d: baseline %.1f s, %d requests" % (n, launch["baseline"]["seconds"], launch["baseline"]["total"]))
+        results["launches"].append(launch)
+    if args.overhead_tasks:
+        progress("per-task cost, K=%d" % args.overhead_tasks)
+        results["overhead"] = measure_overhead(workspace, sim, args.overhead_tasks, args.repeat)
+    if args.profile_runs:
+        progress("module process profile, %d runs" % args.profile_runs)
+        results["module_profile"] = profile_module(workspace, sim, args.profile_runs, max(args.sizes))
+
+
+def terminate(signum, _frame):
+    """SIGTERM ends the run like Ctrl-C: the running playbook is stopped, the simulator and temp files cleaned up."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv=None):
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, terminate)
     previous = None
     if args.compare:
         with open(args.compare, encoding="utf-8") as handle:

@@ -11,7 +11,6 @@ role's request counts equal the floor at N=10.
 import importlib.util
 import json
 import os
-import signal
 import subprocess
 import sys
 
@@ -20,6 +19,7 @@ import pytest
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRIPT = os.path.join(REPO_ROOT, "benchmarks", "launch.py")
 SMOKE_TIMEOUT = 300  # seconds; the run takes well under a minute on an idle 2-core machine
+STOP_GRACE = 30
 
 
 def load_script():
@@ -32,21 +32,27 @@ def load_script():
 bench = load_script()
 
 
+def stop(process):
+    """SIGTERM first: the script then stops its playbook and simulator and removes its temp files."""
+    process.terminate()
+    try:
+        return process.communicate(timeout=STOP_GRACE)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.communicate()
+
+
 def run_script(args, cwd):
-    """Run the script in its own process group; the group is killed if it outlives the timeout."""
     process = subprocess.Popen([sys.executable, SCRIPT] + args, cwd=str(cwd), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
+                               text=True)
     try:
         stdout, stderr = process.communicate(timeout=SMOKE_TIMEOUT)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        stdout, stderr = process.communicate()
+        stdout, stderr = stop(process)
         pytest.fail("benchmarks/launch.py did not finish in %ds:\n%s\n%s" % (SMOKE_TIMEOUT, stdout, stderr))
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)  # anything the run left behind in its group
-        except OSError:
-            pass
+    except BaseException:
+        stop(process)
+        raise
     return process.returncode, stdout, stderr
 
 
@@ -129,9 +135,9 @@ def test_tasks_are_split_over_async_jobs_evenly():
 def test_options():
     default = bench.parse_args([])
     assert default.sizes == [10, 100, 1000] and default.baseline_sizes == [10, 100, 1000]
-    assert default.pipelining is True and default.overhead_tasks == 20
+    assert default.pipelining is True and default.overhead_tasks == 20 and default.repeat == 3
     quick = bench.parse_args(["--quick"])
-    assert quick.sizes == [10] and quick.baseline_sizes == [10]
+    assert quick.sizes == [10] and quick.baseline_sizes == [10] and quick.repeat == 1
     assert bench.parse_args(["--sizes", "100,10", "--baseline-sizes", "none"]).baseline_sizes == []
     assert bench.parse_args(["--sizes", "100,10"]).sizes == [10, 100]
     with pytest.raises(SystemExit):
