@@ -101,7 +101,8 @@ options:
       - How many times a call is retried after throttling (HTTP 429), HTTP 502, 503 or 504, or a connection error,
         with exponential backoff and jitter, honouring C(Retry-After).
       - A write (start, commit) is retried only when it cannot have acted (HTTP 429, or no connection was made);
-        when its outcome is unknown the module reads the state again before deciding anything else.
+        when its outcome is unknown the module reads the state again before deciding anything else, and sends
+        again (at most this many times) only what has not taken effect.
       - Between 0 and 10.
     type: int
     default: 5

@@ -18,8 +18,8 @@ description:
     when it is already C(COMMIT_SUCCESS), waits (up to O(wait_timeout)) while it is C(ASYNC_JOB_VALIDATING), and
     fails when validation failed.
   - When a commit may have reached the service but no usable answer came back (timeout, reset connection, HTTP 5xx),
-    the module reads the async job again after a pause and sends the commit again only if the job is still not
-    committed. A commit refused because the job is committed already (by another run at the same time) is no
+    the module reads the async job again after a pause and sends the commit again (at most O(retries) times) only if
+    the job is still not committed. A commit refused because the job is committed already (by another run at the same time) is no
     failure.
   - The v5 batch async API exists only in some Huawei Cloud regions and is not documented for Open Telekom Cloud;
     where the endpoint does not serve it, the module says so.
@@ -117,8 +117,6 @@ VALIDATING = "ASYNC_JOB_VALIDATING"
 VALIDATE_FAILED = "ASYNC_JOB_VALIDATE_FAILED"
 READY = "AUTO_PARAM_VALIDATE_SUCCESS"
 COMMITTED = "COMMIT_SUCCESS"
-# A commit whose outcome is unknown and that a read shows not done is sent again at most this often.
-RESENDS_AFTER_UNKNOWN_OUTCOME = 2
 
 
 class DrsAsyncCommit(DrsModule):
@@ -187,10 +185,11 @@ class DrsAsyncCommit(DrsModule):
 
         When the answer is lost, the job's status (read after a pause, so that a request still
         on its way lands first) says whether the commit happened; if not, it is sent again, at
-        most twice. A refused commit is read back too: a job committed meanwhile (by a lost
+        most ``retries`` times. A refused commit is read back too: a job committed meanwhile (by a lost
         request of this run, or by another run) is no failure.
         """
-        for attempt in range(RESENDS_AFTER_UNKNOWN_OUTCOME + 1):
+        resends = self.params["retries"]
+        for attempt in range(resends + 1):
             try:
                 answer = self.client.commit_async_job(async_job_id)
             except DrsApiError as exc:
@@ -201,7 +200,7 @@ class DrsAsyncCommit(DrsModule):
                 status = self.read_status(async_job_id)
                 if status == COMMITTED:
                     return dict(status=COMMITTED, msg=None), attempt > 0 or exc.outcome_unknown
-                if not exc.outcome_unknown or status != READY or attempt == RESENDS_AFTER_UNKNOWN_OUTCOME:
+                if not exc.outcome_unknown or status != READY or attempt == resends:
                     raise
                 continue
             return dict(status=answer.get("status") or COMMITTED, msg=answer.get("msg")), True

@@ -23,7 +23,7 @@ description:
   - When a start request may have reached the service but no usable answer came back (timeout, reset connection,
     HTTP 500, 502, 503 or 504), the module reads the statuses of that chunk again and sends a start only for the tasks
     still in C(CONFIGURATION), so that no task is started twice. It waits a little before that read, so that a
-    request still on its way can land first.
+    request still on its way can land first, and sends a chunk at most O(retries) more times.
   - When the service refuses to start a task and a read shows the task started after all (by a request of this run
     whose answer was lost, or by another run at the same time), the task is reported as V(started) or
     V(already_started), not as a failure.
@@ -143,9 +143,6 @@ ALREADY_STARTED = frozenset([
     "INCRE_TRANSFER_STARTED", "CHANGE_JOB_STARTED", "CHILD_TRANSFER_STARTING", "CHILD_TRANSFER_STARTED",
     "CHILD_TRANSFER_COMPLETE",
 ])
-# A start request whose outcome is unknown is followed by one read of the chunk and, for the
-# tasks still not started, at most this many further requests.
-RESENDS_AFTER_UNKNOWN_OUTCOME = 2
 # Anything below this is more likely epoch seconds than milliseconds (it is before 2001-09-09).
 SMALLEST_EPOCH_MS = 10 ** 12
 
@@ -270,14 +267,17 @@ class DrsBatchStart(DrsModule):
 
     def start_chunk(self, chunk):
         """Start one chunk; where the outcome is unknown, read it back before sending again."""
+        # A start whose outcome is unknown is followed by a read of the chunk and, for the tasks
+        # still not started, at most ``retries`` further requests.
+        resends = self.params["retries"]
         to_send = chunk
-        for attempt in range(RESENDS_AFTER_UNKNOWN_OUTCOME + 1):
+        for attempt in range(resends + 1):
             body = [dict(job_id=entry["job_id"], **({"start_time": entry["start_time"]} if entry["start_time"] else {}))
                     for entry in to_send]
             try:
                 answers = dict((answer.get("id"), answer) for answer in self.client.start_jobs(body))
             except DrsApiError as exc:
-                if not exc.outcome_unknown or attempt == RESENDS_AFTER_UNKNOWN_OUTCOME:
+                if not exc.outcome_unknown or attempt == resends:
                     raise
                 answers = {}
             refused = []
@@ -303,7 +303,7 @@ class DrsBatchStart(DrsModule):
             to_send = self.still_unstarted(unanswered)
             if not to_send:
                 return
-        raise DrsApiError("no answer for %d task(s) after %d attempts" % (len(to_send), RESENDS_AFTER_UNKNOWN_OUTCOME + 1),
+        raise DrsApiError("no answer for %d task(s) after %d attempts" % (len(to_send), resends + 1),
                           "POST", "/v3/{project_id}/jobs/batch-starting", outcome_unknown=True)
 
     def started_meanwhile(self, entries, resent):
