@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import math
 import traceback
 from urllib.parse import urlsplit
 
@@ -130,7 +131,7 @@ class _BoundedRetry(Retry):
                 seconds = max(float(response.headers.get("Retry-After")), 0.0)
             except (TypeError, ValueError):
                 return None
-            if seconds != seconds:  # NaN
+            if math.isnan(seconds):
                 return None
         return None if seconds is None else min(seconds, MAX_RETRY_AFTER)
 
@@ -268,7 +269,7 @@ class DrsClient:
             # verify is passed on every request: a session's own setting loses against
             # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the environment (requests merges them over it).
             response = session.request(method, url, headers=headers, data=body or None, verify=session.verify,
-                                        timeout=(min(self.timeout, 10), self.timeout), allow_redirects=False)
+                                       timeout=(min(self.timeout, 10), self.timeout), allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise DrsApiError("TLS verification failed (%s); set ca_path to the CA bundle, or validate_certs: false "
                               "for a test endpoint" % _snippet(str(_cause(exc))), method, path)
