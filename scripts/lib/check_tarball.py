@@ -8,6 +8,8 @@ Exit 0 when clean; otherwise lists every offending member and exits 1.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import json
 import os
 import sys
 import tarfile
@@ -31,19 +33,67 @@ FORBIDDEN_FILES = (
     ".DS_Store", ".coverage", ".coverage.*", ".plugin-cache.yaml",
 )
 REQUIRED = ("MANIFEST.json", "FILES.json", "meta/runtime.yml")
+# Top-level names matched as patterns (virtualenvs of other ansible-core versions, build output).
+FORBIDDEN_TOP_PATTERNS = (".venv*", "build", "execution-environment.yml", "context")
+
+
+def manifest_problems(tar, names):
+    """MANIFEST.json and FILES.json agree with each other and with every member's content."""
+    problems = []
+    try:
+        manifest_raw = tar.extractfile(_member(tar, "MANIFEST.json")).read()
+        files_raw = tar.extractfile(_member(tar, "FILES.json")).read()
+        manifest = json.loads(manifest_raw)
+        files = json.loads(files_raw)
+    except (KeyError, AttributeError, ValueError) as exc:
+        return ["MANIFEST.json/FILES.json unreadable: %s" % exc]
+    if manifest.get("file_manifest_file", {}).get("chksum_sha256") != hashlib.sha256(files_raw).hexdigest():
+        problems.append("MANIFEST.json's checksum of FILES.json does not match FILES.json")
+    listed = {}
+    for entry in files.get("files", []):
+        listed[entry["name"]] = entry
+    members = {}
+    for member in tar.getmembers():
+        name = member.name[2:] if member.name.startswith("./") else member.name
+        members[name.rstrip("/")] = member
+    for name, member in sorted(members.items()):
+        if name in ("MANIFEST.json", "FILES.json", ".", ""):
+            continue
+        entry = listed.get(name)
+        if entry is None:
+            problems.append("%s is in the tarball but not in FILES.json" % name)
+        elif member.isfile():
+            digest = hashlib.sha256(tar.extractfile(member).read()).hexdigest()
+            if entry.get("ftype") != "file" or entry.get("chksum_sha256") != digest:
+                problems.append("%s does not match its FILES.json checksum" % name)
+        elif member.isdir() and entry.get("ftype") != "dir":
+            problems.append("%s is a directory, FILES.json says %s" % (name, entry.get("ftype")))
+    for name in sorted(set(listed) - set(members) - {"."}):
+        problems.append("%s is in FILES.json but not in the tarball" % name)
+    return problems
+
+
+def _member(tar, name):
+    for candidate in (name, "./" + name):
+        try:
+            return tar.getmember(candidate)
+        except KeyError:
+            continue
+    raise KeyError(name)
 
 
 def main() -> int:
     tarball, root = sys.argv[1], sys.argv[2]
     with tarfile.open(tarball) as tar:
         names = [m.name[2:] if m.name.startswith("./") else m.name for m in tar.getmembers()]
+        consistency = manifest_problems(tar, names)
 
     problems = []
     for name in names:
         parts = name.strip("/").split("/")
         if not parts or parts == [""]:
             continue
-        if parts[0] in FORBIDDEN_TOP:
+        if parts[0] in FORBIDDEN_TOP or any(fnmatch.fnmatch(parts[0], p) for p in FORBIDDEN_TOP_PATTERNS):
             problems.append("%s (development-only path)" % name)
         elif any(part in FORBIDDEN_DIRS for part in parts):
             problems.append("%s (cache, build output or test scenario)" % name)
@@ -75,11 +125,13 @@ def main() -> int:
         print("  unexpected in tarball: %s" % problem)
     for name in missing:
         print("  missing from tarball:  %s" % name)
-    if problems or missing:
-        print("tarball check FAILED: %d unexpected, %d missing (fix build_ignore in galaxy.yml)"
-              % (len(problems), len(missing)))
+    for problem in consistency:
+        print("  manifest mismatch:     %s" % problem)
+    if problems or missing or consistency:
+        print("tarball check FAILED: %d unexpected, %d missing (fix build_ignore in galaxy.yml), %d manifest mismatch(es)"
+              % (len(problems), len(missing), len(consistency)))
         return 1
-    print("tarball check passed: %d members, no development files" % len(names))
+    print("tarball check passed: %d members, no development files, FILES.json and MANIFEST.json consistent" % len(names))
     return 0
 
 
