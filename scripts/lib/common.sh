@@ -77,7 +77,7 @@ print_summary() {
             FAILED)  colour=$C_RED; failed+=("$name") ;;
             *)       colour=$C_YELLOW ;;
         esac
-        printf '  %-10s %s%-7s%s %9s  %s\n' "$name" "$colour" "$res" "$C_RESET" \
+        printf '  %-13s %s%-7s%s %9s  %s\n' "$name" "$colour" "$res" "$C_RESET" \
             "$(fmt_ms "${STAGE_TIME[$name]}")" "${STAGE_NOTE[$name]}"
     done
     if (( ${#failed[@]} )); then
