@@ -114,3 +114,14 @@ def test_three_projects_launch_in_parallel(simulator, run_playbook, tmp_path):
     for number, sim in enumerate(sims):
         assert "project-%d                  : ok=" % number in run.output
         assert set(sim.start_counts().values()) == {1} and len(sim.start_counts()) == 5
+
+
+def test_a_failed_read_while_waiting_is_read_again(simulator, run_playbook):
+    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=0.5, generate={"count": 3, "prefix": "r"}))
+    ids = [task["id"] for task in sim.state()["tasks"]]
+    # batch-status calls: 1 by the start's own read, then the waits' reads; the 2nd and 3rd fail.
+    sim.inject_fault(route="batch-status", kind="status", status=500, calls=[2, 3])
+    run = run_playbook("launch.yml", sim, {"batch_launch_jobs": ids, "batch_launch_poll_interval": 1})
+    assert run.rc == 0, run.output
+    assert "FAILED - RETRYING" in run.output
+    assert set(run.results["status_by_id"].values()) == {"INCRE_TRANSFER_STARTED"}
