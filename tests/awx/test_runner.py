@@ -274,6 +274,7 @@ def test_job_launches_the_batch(way, simulator, collections_path, tmp_path):
     # No secret anywhere in the job's files. ansible-runner's own artifacts/<ident>/command
     # records the environment it was given (so the credential): AWX never shows or keeps it.
     assert not (private_data_dir / "env" / "envvars").exists()
+    assert (artifacts / "command").stat().st_mode & 0o077 == 0, "the command file must be private to its owner"
     leaks = []
     for root, dummy_dirs, files in os.walk(str(private_data_dir)):
         for name in files:
