@@ -66,11 +66,11 @@ HEADER_CREDENTIAL = re.compile(r"^[\x21-\x7e]+$")
 def header_credential(params, name):
     """A credential that goes into a request header, without surrounding whitespace (a YAML block
     scalar or a file adds a newline); one holding a character a header cannot carry is refused
-    here, by name, before requests would echo its value in an error."""
-    value = params[name]
-    if value is None:
+    here, by name, before requests would echo its value in an error. A blank one is unset: AWX
+    injects every field of a credential, the empty ones as empty environment variables."""
+    value = (params[name] or "").strip()
+    if not value:
         return None
-    value = value.strip()
     if not HEADER_CREDENTIAL.match(value):
         raise InputError("%s holds a character that cannot be sent in an HTTP header (a space, a control or a "
                          "non-ASCII character); check how it was copied or read" % name)

@@ -231,11 +231,6 @@ def test_injectors_render_one_way_to_authenticate(way, simulator):
     }[way]
 
 
-# AWX renders HW_SECURITY_TOKEN="" for permanent keys; a module that takes the empty string
-# for a security token refuses it. Known until the modules treat an empty token as none.
-EMPTY_SECURITY_TOKEN_REFUSED = "security_token holds a character that cannot be sent in an HTTP header"
-
-
 @pytest.mark.parametrize("way", sorted(CREDENTIALS))
 def test_job_launches_the_batch(way, simulator, collections_path, tmp_path):
     credential_type = load("credential_type.yml")
@@ -245,8 +240,6 @@ def test_job_launches_the_batch(way, simulator, collections_path, tmp_path):
 
     runner, private_data_dir = run_job(tmp_path, collections_path, env, extra_vars)
     stdout = runner.stdout.read()
-    if way == "aksk-permanent" and runner.rc != 0 and EMPTY_SECURITY_TOKEN_REFUSED in stdout:
-        pytest.xfail("the modules refuse the empty HW_SECURITY_TOKEN that AWX injects for permanent keys")
     assert (runner.status, runner.rc) == ("successful", 0), stdout
 
     artifacts = private_data_dir / "artifacts" / "1"

@@ -151,3 +151,13 @@ def test_an_id_answered_with_an_error_instead_of_a_status_is_named(drs, run_modu
     assert run.failed
     assert run.result["msg"] == ("Failed to read the status of DRS tasks: the API knows no status for 1 task(s), "
                                  "unknown IDs?: %s (DRS.10040004: The job does not exist.)" % unknown)
+
+
+def test_a_blank_security_token_is_unset(drs, run_module, token_args, monkeypatch):
+    ids = drs.add("CONFIGURATION", 1)
+    monkeypatch.setenv("HW_SECURITY_TOKEN", "")
+    args = dict(token_args, jobs=ids, access_key="AK0123", secret_key="SK-SECRET")
+    del args["auth_token"]
+    run = run_module(main, args)
+    assert not run.failed, run.result
+    assert "X-Security-Token" not in drs.requests(STATUS_URI)[0].headers
