@@ -25,9 +25,10 @@
 #   changelog  antsibull-changelog lint + "plugins/ or roles/ changed => fragment"
 #              + a dry-run release into a temp copy
 #   molecule   molecule test for every scenario found (skipped if none)
-#   pytest     one pytest run over tests/ (unit, simulator, integration, awx, ...)
 #   oldest     the oldest supported ansible-core (requirements/core-2.16.txt, in
 #              .venv-core2.16): unit tests, and the installed demo run with it
+#   pytest     one pytest run over tests/ (unit, simulator, integration, awx, ...);
+#              last, so that its summary line closes the run
 #
 # Release stages: not in the default run; `release` runs every stage above plus these
 # (or name one to run only it):
@@ -44,7 +45,7 @@ cd "$REPO_ROOT" || exit 1
 source "$REPO_ROOT/scripts/lib/common.sh"
 LIB="$REPO_ROOT/scripts/lib"
 
-ALL_STAGES=(venv tree sanity lint docs docsite ee installed changelog molecule pytest oldest)
+ALL_STAGES=(venv tree sanity lint docs docsite ee installed changelog molecule oldest pytest)
 RELEASE_STAGES=(sanity-oldest units-matrix importer)
 # Stages that work on the temp collection tree.
 declare -A NEEDS_TREE=([sanity]=1 [lint]=1 [docs]=1 [docsite]=1 [ee]=1 [installed]=1 [molecule]=1 [oldest]=1
