@@ -107,8 +107,16 @@ def task_statuses(client, job_ids, action):
             unknown.append("%s (%s: %s)" % (job_id, entry["error_code"] or "-", entry["error_message"] or "no status"))
     if unknown:
         raise InputError("Failed to %s: the API knows no status for %d task(s), unknown IDs?: %s"
-                         % (action, len(unknown), "; ".join(unknown)))
+                         % (action, len(unknown), first_of(unknown)))
     return [by_id[job_id] for job_id in dict.fromkeys(job_ids)]
+
+
+def first_of(descriptions, limit=20):
+    """The first ``limit`` descriptions joined by "; ", and how many more there are."""
+    shown = list(descriptions[:limit])
+    if len(descriptions) > limit:
+        shown.append("and %d more" % (len(descriptions) - limit))
+    return "; ".join(shown)
 
 
 def count_by_status(entries):

@@ -135,7 +135,7 @@ import re
 import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import DrsApiError
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id, task_statuses
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id, first_of, task_statuses
 
 NEEDS_START = frozenset(["CONFIGURATION"])
 ALREADY_STARTED = frozenset([
@@ -354,12 +354,9 @@ def planned(entry):
     return "%s (cannot start)" % entry["status_before"]
 
 
-def describe(entries, limit=20):
-    parts = ["%s (%s%s)" % (entry["job_id"], entry["error_code"] + ": " if entry["error_code"] else "", entry["error_msg"])
-             for entry in entries[:limit]]
-    if len(entries) > limit:
-        parts.append("and %d more" % (len(entries) - limit))
-    return "; ".join(parts)
+def describe(entries):
+    return first_of(["%s (%s%s)" % (entry["job_id"], entry["error_code"] + ": " if entry["error_code"] else "",
+                                    entry["error_msg"]) for entry in entries])
 
 
 def main():

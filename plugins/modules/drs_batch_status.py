@@ -164,7 +164,7 @@ elapsed:
 import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import (
-    FAILED_STATUSES, TASK_STATUSES, DrsModule, InputError, check_id, count_by_status, task_statuses,
+    FAILED_STATUSES, TASK_STATUSES, DrsModule, InputError, check_id, count_by_status, first_of, task_statuses,
 )
 
 
@@ -221,17 +221,15 @@ class DrsBatchStatus(DrsModule):
         )
 
 
-def describe(entries, limit=20):
-    """``id (STATUS, CODE: message)`` for the first ``limit`` entries, and how many more."""
+def describe(entries):
+    """``id (STATUS, CODE: message)`` for each entry, the first 20 of them."""
     parts = []
-    for entry in entries[:limit]:
+    for entry in entries:
         detail = entry["status"]
         if entry.get("error_code") or entry.get("error_message"):
             detail += ", %s: %s" % (entry.get("error_code") or "-", entry.get("error_message") or "-")
         parts.append("%s (%s)" % (entry["id"], detail))
-    if len(entries) > limit:
-        parts.append("and %d more" % (len(entries) - limit))
-    return "; ".join(parts)
+    return first_of(parts)
 
 
 def main():
