@@ -239,7 +239,6 @@ class DrsClient:
         self.language = language
         self.timeout = timeout
         self.user_agent = user_agent or "hwcloud.drs/%s python-requests/%s" % (COLLECTION_VERSION, requests.__version__)
-        self.request_count = 0
         self._sessions = {
             True: self._session(validate_certs, ca_path, retries, backoff_factor, idempotent=True),
             False: self._session(validate_certs, ca_path, retries, backoff_factor, idempotent=False),
@@ -264,7 +263,6 @@ class DrsClient:
     def send(self, method, url, path, headers, body, idempotent):
         """One HTTP exchange (with the retries its policy allows); returns a 2xx response."""
         session = self._sessions[bool(idempotent)]
-        self.request_count += 1
         try:
             # verify is passed on every request: a session's own setting loses against
             # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the environment (requests merges them over it).

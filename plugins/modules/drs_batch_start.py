@@ -134,7 +134,7 @@ import datetime
 import re
 import time
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._client import DrsApiError
+from ansible_collections.hwcloud.drs.plugins.module_utils._client import START_CHUNK_SIZE, DrsApiError
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id, first_of, task_statuses
 
 NEEDS_START = frozenset(["CONFIGURATION"])
@@ -176,14 +176,14 @@ class DrsBatchStart(DrsModule):
     argument_spec = dict(
         jobs=dict(type="list", elements="raw", required=True),
         start_time=dict(type="raw"),
-        chunk_size=dict(type="int", default=100),
+        chunk_size=dict(type="int", default=START_CHUNK_SIZE),
     )
     action = "start DRS tasks"
 
     def run(self):
         requests = self.requested_starts()
-        if not 1 <= self.params["chunk_size"] <= 100:
-            raise InputError("chunk_size must be between 1 and 100, got %s" % self.params["chunk_size"])
+        if not 1 <= self.params["chunk_size"] <= START_CHUNK_SIZE:
+            raise InputError("chunk_size must be between 1 and %d, got %s" % (START_CHUNK_SIZE, self.params["chunk_size"]))
 
         statuses = self.read_statuses(list(requests))
         results = dict((job_id, self.plan(job_id, statuses[job_id], start_time)) for job_id, start_time in requests.items())
