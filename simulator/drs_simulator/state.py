@@ -20,8 +20,15 @@ DEFAULT_FAILURE_CODES = {
     st.START_JOB_FAILED: (errors.DRS_START_FAILED, "Failed to start the task: the source database cannot be connected."),
     st.FULL_TRANSFER_FAILED: (errors.DRS_FULL_TRANSFER_FAILED, "Full migration failed: the destination database disk is full."),
     st.INCRE_TRANSFER_FAILED: (errors.DRS_INCRE_TRANSFER_FAILED, "Incremental migration failed: the source binlog was purged."),
+    st.RELEASE_RESOURCE_FAILED: (errors.DRS_RELEASE_RESOURCE_FAILED, "Failed to stop the task: the DRS instance could not be released."),
+    st.REBUILD_NODE_FAILED: (errors.DRS_REBUILD_NODE_FAILED, "Fault recovery failed: the replication node could not be rebuilt."),
+    st.CHANGE_JOB_FAILED: (errors.DRS_CHANGE_JOB_FAILED, "Failed to change the task: the new configuration was not applied."),
+    st.CHILD_TRANSFER_FAILED: (errors.DRS_CHILD_TRANSFER_FAILED, "The subtask failed: the edited objects could not be migrated."),
+    st.NODE_UPGRADE_FAILED: (errors.DRS_NODE_UPGRADE_FAILED, "The node upgrade failed: the replication node was rolled back."),
 }
-FAILED_STATUSES = tuple(DEFAULT_FAILURE_CODES)
+# every *_FAILED status has a default text, so a scenario can seed any of them
+assert set(DEFAULT_FAILURE_CODES) == set(st.FAILED_STATUSES)
+FAILED_STATUSES = st.FAILED_STATUSES
 
 
 class Task:
@@ -33,6 +40,10 @@ class Task:
         self.status = spec.status
         self.timeline = []
         self.start_count = 0
+
+    @property
+    def task_mode(self):
+        return st.FULL_TRANS if self.spec.full_only else st.FULL_INCR_TRANS
 
     def refresh(self, now):
         while self.timeline and self.timeline[0][0] <= now:
@@ -132,9 +143,9 @@ class World:
     def _continue_seeded_motion(self, task, now):
         """A task seeded while starting or transferring carries on from there."""
         if task.status == st.WAITING_FOR_START:
-            planned = st.planned_statuses(None, task.spec.full_only, task.spec.fail_at)
-        elif task.status in st.START_PIPELINE and not (task.spec.full_only and task.status == st.INCRE_TRANSFER_STARTED):
-            planned = st.planned_statuses(task.status, task.spec.full_only, task.spec.fail_at)
+            planned = st.planned_statuses(None, task.task_mode, task.spec.fail_at)
+        elif task.status in st.PIPELINES[task.task_mode]:
+            planned = st.planned_statuses(task.status, task.task_mode, task.spec.fail_at)
         else:
             return
         self._plan(task, planned, now + self._duration(task, task.status))
@@ -183,7 +194,7 @@ class World:
                                  "The forward job %s of this dual-active pair is %s; the backward job can be started only "
                                  "when the forward job is INCRE_TRANSFER_STARTED." % (forward.id, forward.status))
         now = self.clock.now()
-        planned = st.planned_statuses(None, task.spec.full_only, task.spec.fail_at)
+        planned = st.planned_statuses(None, task.task_mode, task.spec.fail_at)
         if start_at is not None and start_at > now:
             task.status = st.WAITING_FOR_START
             self._plan(task, planned, start_at)

@@ -6,35 +6,73 @@ CONFIGURATION = "CONFIGURATION"
 WAITING_FOR_START = "WAITING_FOR_START"
 STARTJOBING = "STARTJOBING"
 START_JOB_FAILED = "START_JOB_FAILED"
+PAUSING = "PAUSING"
 FULL_TRANSFER_STARTED = "FULL_TRANSFER_STARTED"
 FULL_TRANSFER_FAILED = "FULL_TRANSFER_FAILED"
 FULL_TRANSFER_COMPLETE = "FULL_TRANSFER_COMPLETE"
 INCRE_TRANSFER_STARTED = "INCRE_TRANSFER_STARTED"
 INCRE_TRANSFER_FAILED = "INCRE_TRANSFER_FAILED"
+RELEASE_RESOURCE_STARTED = "RELEASE_RESOURCE_STARTED"
+RELEASE_RESOURCE_FAILED = "RELEASE_RESOURCE_FAILED"
+RELEASE_RESOURCE_COMPLETE = "RELEASE_RESOURCE_COMPLETE"
+REBUILD_NODE_STARTED = "REBUILD_NODE_STARTED"
+REBUILD_NODE_FAILED = "REBUILD_NODE_FAILED"
+CHANGE_JOB_STARTED = "CHANGE_JOB_STARTED"
+CHANGE_JOB_FAILED = "CHANGE_JOB_FAILED"
+DELETED = "DELETED"
+CHILD_TRANSFER_STARTING = "CHILD_TRANSFER_STARTING"
+CHILD_TRANSFER_STARTED = "CHILD_TRANSFER_STARTED"
+CHILD_TRANSFER_COMPLETE = "CHILD_TRANSFER_COMPLETE"
+CHILD_TRANSFER_FAILED = "CHILD_TRANSFER_FAILED"
+RELEASE_CHILD_TRANSFER_STARTED = "RELEASE_CHILD_TRANSFER_STARTED"
+RELEASE_CHILD_TRANSFER_COMPLETE = "RELEASE_CHILD_TRANSFER_COMPLETE"
+NODE_UPGRADE_START = "NODE_UPGRADE_START"
+NODE_UPGRADE_COMPLETE = "NODE_UPGRADE_COMPLETE"
+NODE_UPGRADE_FAILED = "NODE_UPGRADE_FAILED"
+# The batch-status page spells the paused status this way; the SDK says PAUSING. Both can be seeded,
+# so a client can be tested against either spelling.
+PAUSEING = "PAUSEING"
 
-# Every status the batch-status page documents; a scenario may seed a task in any of them.
+# The 29 values of the SDK's QueryJobStatusResp.status, in its order, plus the page's PAUSEING.
 TASK_STATUSES = (
-    CREATING, CREATE_FAILED, CONFIGURATION, STARTJOBING, WAITING_FOR_START, START_JOB_FAILED,
-    "PAUSEING", FULL_TRANSFER_STARTED, FULL_TRANSFER_FAILED, FULL_TRANSFER_COMPLETE,
-    INCRE_TRANSFER_STARTED, INCRE_TRANSFER_FAILED, "RELEASE_RESOURCE_STARTED", "RELEASE_RESOURCE_FAILED",
-    "RELEASE_RESOURCE_COMPLETE", "CHANGE_JOB_STARTED", "CHANGE_JOB_FAILED", "CHILD_TRANSFER_STARTING",
-    "CHILD_TRANSFER_STARTED", "CHILD_TRANSFER_COMPLETE", "CHILD_TRANSFER_FAILED",
-    "RELEASE_CHILD_TRANSFER_STARTED", "RELEASE_CHILD_TRANSFER_COMPLETE",
+    CREATING, CREATE_FAILED, CONFIGURATION, STARTJOBING, WAITING_FOR_START, START_JOB_FAILED, PAUSING,
+    FULL_TRANSFER_STARTED, FULL_TRANSFER_FAILED, FULL_TRANSFER_COMPLETE, INCRE_TRANSFER_STARTED, INCRE_TRANSFER_FAILED,
+    RELEASE_RESOURCE_STARTED, RELEASE_RESOURCE_FAILED, RELEASE_RESOURCE_COMPLETE, REBUILD_NODE_STARTED,
+    REBUILD_NODE_FAILED, CHANGE_JOB_STARTED, CHANGE_JOB_FAILED, DELETED, CHILD_TRANSFER_STARTING,
+    CHILD_TRANSFER_STARTED, CHILD_TRANSFER_COMPLETE, CHILD_TRANSFER_FAILED, RELEASE_CHILD_TRANSFER_STARTED,
+    RELEASE_CHILD_TRANSFER_COMPLETE, NODE_UPGRADE_START, NODE_UPGRADE_COMPLETE, NODE_UPGRADE_FAILED,
+    PAUSEING,
 )
 
-# The only status batch-starting accepts.
+# Every failed status; batch-status adds error_code and error_message to these.
+FAILED_STATUSES = tuple(status for status in TASK_STATUSES if status.endswith("_FAILED"))
+
+# The only status batch-starting (and a precheck) accepts.
 STARTABLE = CONFIGURATION
 
-# What a successful start walks through; a task marked full_only stops before the last one.
-START_PIPELINE = (STARTJOBING, FULL_TRANSFER_STARTED, FULL_TRANSFER_COMPLETE, INCRE_TRANSFER_STARTED)
+# task_mode (SDK QueryProgressResp.task_mode / JobInfo.task_type)
+FULL_TRANS = "FULL_TRANS"
+INCR_TRANS = "INCR_TRANS"
+FULL_INCR_TRANS = "FULL_INCR_TRANS"
+TASK_MODES = (FULL_TRANS, INCR_TRANS, FULL_INCR_TRANS)
+
+# What a successful start walks through, per task mode.
+PIPELINES = {
+    FULL_INCR_TRANS: (STARTJOBING, FULL_TRANSFER_STARTED, FULL_TRANSFER_COMPLETE, INCRE_TRANSFER_STARTED),
+    FULL_TRANS: (STARTJOBING, FULL_TRANSFER_STARTED, FULL_TRANSFER_COMPLETE),
+    INCR_TRANS: (STARTJOBING, INCRE_TRANSFER_STARTED),
+}
+START_PIPELINE = PIPELINES[FULL_INCR_TRANS]
 
 # A scripted failure (scenario ``fail_at``) is entered instead of the status it replaces.
+# START_JOB_FAILED replaces whatever follows STARTJOBING (the full transfer, or for INCR_TRANS the incremental one).
 FAILURE_REPLACES = {
     CREATE_FAILED: CONFIGURATION,
     START_JOB_FAILED: FULL_TRANSFER_STARTED,
     FULL_TRANSFER_FAILED: FULL_TRANSFER_COMPLETE,
     INCRE_TRANSFER_FAILED: INCRE_TRANSFER_STARTED,
 }
+START_FAILURES = (START_JOB_FAILED, FULL_TRANSFER_FAILED, INCRE_TRANSFER_FAILED)
 
 ASYNC_JOB_VALIDATING = "ASYNC_JOB_VALIDATING"
 ASYNC_JOB_VALIDATE_FAILED = "ASYNC_JOB_VALIDATE_FAILED"
@@ -43,18 +81,27 @@ COMMIT_SUCCESS = "COMMIT_SUCCESS"
 ASYNC_JOB_STATUSES = (ASYNC_JOB_VALIDATING, ASYNC_JOB_VALIDATE_FAILED, AUTO_PARAM_VALIDATE_SUCCESS, COMMIT_SUCCESS)
 
 
-def planned_statuses(after, full_only, fail_at):
-    """The statuses a task walks through after ``after`` (a START_PIPELINE status or None for all).
+def failure_fits_mode(fail_at, task_mode):
+    """Whether a scripted start failure can happen in this mode (FULL_TRANS never goes incremental ...)."""
+    if fail_at == START_JOB_FAILED:
+        return True
+    return FAILURE_REPLACES[fail_at] in PIPELINES[task_mode]
 
-    ``full_only`` drops incremental transfer; ``fail_at`` replaces the status it stands for and ends
-    the walk there.
+
+def planned_statuses(after, task_mode, fail_at):
+    """The statuses a task walks through after ``after`` (a status of its pipeline, or None for all).
+
+    ``fail_at`` replaces the status it stands for and ends the walk there.
     """
-    pipeline = list(START_PIPELINE[:-1] if full_only else START_PIPELINE)
+    pipeline = list(PIPELINES[task_mode])
+    replaced = None
+    if fail_at in START_FAILURES:
+        replaced = pipeline[1] if fail_at == START_JOB_FAILED else FAILURE_REPLACES[fail_at]
     if after is not None:
         pipeline = pipeline[pipeline.index(after) + 1:]
     planned = []
     for status in pipeline:
-        if fail_at and FAILURE_REPLACES[fail_at] == status:
+        if status == replaced:
             planned.append(fail_at)
             break
         planned.append(status)

@@ -68,3 +68,22 @@ def assert_vendor_error(response, status, code=None):
     if code:
         assert body["error_code"] == code, body
     return body
+
+
+def sdk_client(sim):
+    """The vendor SDK's v3 DrsClient, signing with the scenario's first AK/SK, pointed at ``sim``.
+
+    Retries are off and the timeout short, so a simulator bug fails the test at once.
+    """
+    from huaweicloudsdkcore.auth.credentials import BasicCredentials  # pylint: disable=import-outside-toplevel
+    from huaweicloudsdkcore.http.http_config import HttpConfig  # pylint: disable=import-outside-toplevel
+    from huaweicloudsdkdrs.v3 import DrsClient as VendorDrsClient  # pylint: disable=import-outside-toplevel
+
+    credential = sim.credentials[0]
+    config = HttpConfig.get_default_config()
+    config.timeout = (TIMEOUT, TIMEOUT)
+    return (VendorDrsClient.new_builder()
+            .with_credentials(BasicCredentials(credential["ak"], credential["sk"], sim.project_id))
+            .with_endpoints([sim.url])
+            .with_http_config(config)
+            .build())
