@@ -37,6 +37,7 @@ class TaskSpec:
     name: str
     status: str
     full_only: bool = False
+    task_mode: str = st.FULL_INCR_TRANS
     fail_at: str = None
     error_code: str = None
     error_message: str = None
@@ -274,13 +275,18 @@ class _ScenarioBuilder:
 
     def _add_task(self, raw, where, default_status, async_job_id, generated_name=None):
         section = _Section(raw, where, (
-            "id", "name", "status", "full_only", "fail_at", "error_code", "error_message",
+            "id", "name", "status", "full_only", "task_mode", "fail_at", "error_code", "error_message",
             "forward_job_id", "transition_seconds"))
+        full_only = section.boolean("full_only", False)
+        task_mode = section.string("task_mode", st.FULL_TRANS if full_only else st.FULL_INCR_TRANS, st.TASK_MODES)
+        if full_only and task_mode != st.FULL_TRANS:
+            section.fail("task_mode", "%s contradicts full_only: true (which means FULL_TRANS)" % task_mode)
         task = TaskSpec(
             id=section.string("id") or self._task_id(),
             name=section.string("name", generated_name),
             status=section.string("status", default_status, st.TASK_STATUSES),
-            full_only=section.boolean("full_only", False),
+            full_only=task_mode == st.FULL_TRANS,
+            task_mode=task_mode,
             fail_at=section.string("fail_at", None, tuple(st.FAILURE_REPLACES)),
             error_code=section.string("error_code"),
             error_message=section.string("error_message"),
@@ -290,8 +296,8 @@ class _ScenarioBuilder:
         )
         if task.id in self._task_ids:
             section.fail("id", "%s is used twice" % task.id)
-        if task.full_only and task.fail_at == st.INCRE_TRANSFER_FAILED:
-            section.fail("fail_at", "INCRE_TRANSFER_FAILED cannot happen to a full_only task")
+        if task.fail_at in st.START_FAILURES and not st.failure_fits_mode(task.fail_at, task.task_mode):
+            section.fail("fail_at", "%s cannot happen to a %s task (task_mode, or full_only)" % (task.fail_at, task.task_mode))
         if task.fail_at == st.CREATE_FAILED and async_job_id is None:
             section.fail("fail_at", "CREATE_FAILED applies only to tasks of an async job (they are created on commit)")
         self._task_ids.add(task.id)
@@ -299,10 +305,10 @@ class _ScenarioBuilder:
         return task
 
     def _generate(self, raw, where, default_status, async_job_id):
-        section = _Section(raw, where, ("count", "prefix", "status", "full_only"))
+        section = _Section(raw, where, ("count", "prefix", "status", "full_only", "task_mode"))
         count = section.integer("count", None, 1, MAX_GENERATED_TASKS)
         prefix = section.string("prefix", "task")
-        template = {key: raw[key] for key in ("status", "full_only") if key in raw}
+        template = {key: raw[key] for key in ("status", "full_only", "task_mode") if key in raw}
         return [self._add_task(template, "%s (task %d)" % (where, number), default_status, async_job_id, "%s-%04d" % (prefix, number))
                 for number in range(1, count + 1)]
 

@@ -43,7 +43,7 @@ class Task:
 
     @property
     def task_mode(self):
-        return st.FULL_TRANS if self.spec.full_only else st.FULL_INCR_TRANS
+        return self.spec.task_mode
 
     def refresh(self, now):
         while self.timeline and self.timeline[0][0] <= now:
@@ -67,6 +67,7 @@ class Task:
             "async_job_id": self.spec.async_job_id,
             "forward_job_id": self.spec.forward_job_id,
             "full_only": self.spec.full_only,
+            "task_mode": self.spec.task_mode,
             "fail_at": self.spec.fail_at,
             "timeline": [{"at": at, "status": status} for at, status in self.timeline],
         }
