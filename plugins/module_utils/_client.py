@@ -53,6 +53,10 @@ WRITE_UNKNOWN_STATUSES = frozenset([500, 502, 503, 504])
 MAX_RETRY_AFTER = 60
 
 STATUS_PATH = "/v3/{project_id}/jobs/batch-status"
+# Vendor SDK models BatchQueryProgressReq / BatchListProgressesResponse and BatchQueryRpoAndRtoReq /
+# BatchListRposAndRtosResponse. No page size is documented for them: they get batch-status's 100.
+PROGRESS_PATH = "/v3/{project_id}/jobs/batch-progress"
+RPO_RTO_PATH = "/v3/{project_id}/jobs/batch-rpo-and-rto"
 START_PATH = "/v3/{project_id}/jobs/batch-starting"
 ASYNC_JOBS_PATH = "/v5/{project_id}/batch-async-jobs"
 BACKOFF_MAX = 30
@@ -85,10 +89,12 @@ class DrsApiError(Exception):
 
     ``outcome_unknown`` is true when a write may have reached the service although no
     usable answer came back (read timeout, reset after sending, 500/502/503/504, unreadable 2xx).
+    ``transient`` is true when the same call may well work a little later (no connection, a
+    timeout, throttling, a 5xx, an unreadable answer): a wait reads again instead of giving up.
     """
 
     def __init__(self, problem, method, path, status=None, error_code=None, error_msg=None,
-                 request_id=None, outcome_unknown=False):
+                 request_id=None, outcome_unknown=False, transient=False):
         self.problem = problem
         self.method = method
         self.path = path
@@ -97,6 +103,7 @@ class DrsApiError(Exception):
         self.error_msg = error_msg
         self.request_id = request_id
         self.outcome_unknown = outcome_unknown
+        self.transient = transient
         super(DrsApiError, self).__init__(self.describe())
 
     def describe(self):
@@ -115,6 +122,7 @@ class DrsApiError(Exception):
             "request_id": self.request_id,
             "method": self.method,
             "path": self.path,
+            "transient": self.transient,
         }
 
 
@@ -281,7 +289,7 @@ class DrsClient:
                 kind = "timed out after %ss" % self.timeout
             else:
                 kind = "connection failed (%s)" % _snippet(str(_cause(exc)))
-            raise DrsApiError(kind, method, path, outcome_unknown=sent and not idempotent)
+            raise DrsApiError(kind, method, path, outcome_unknown=sent and not idempotent, transient=True)
         if 200 <= response.status_code < 300:
             return response
         error_code, error_msg = _error_body(response)
@@ -290,7 +298,8 @@ class DrsClient:
             problem += " with a non-JSON body: %s" % _snippet(response.text) if response.text else " with an empty body"
         raise DrsApiError(problem, method, path, status=response.status_code, error_code=error_code,
                           error_msg=error_msg, request_id=_request_id(response),
-                          outcome_unknown=not idempotent and response.status_code in WRITE_UNKNOWN_STATUSES)
+                          outcome_unknown=not idempotent and response.status_code in WRITE_UNKNOWN_STATUSES,
+                          transient=response.status_code == 429 or response.status_code >= 500)
 
     def call(self, method, path, body=None, query=None, idempotent=True):
         """Call the DRS API and return the JSON object it answers.
@@ -314,7 +323,7 @@ class DrsClient:
         if not isinstance(payload, dict):
             raise DrsApiError("HTTP %s with a body that is not a JSON object: %s" % (response.status_code, _snippet(response.text)),
                               method, path, status=response.status_code, request_id=_request_id(response),
-                              outcome_unknown=not idempotent)
+                              outcome_unknown=not idempotent, transient=True)
         return payload
 
     # -- the DRS operations --------------------------------------------------------------
@@ -331,6 +340,22 @@ class DrsClient:
             payload = self.call("POST", STATUS_PATH,
                                 {"jobs": page, "page_req": {"cur_page": 1, "per_page": len(page)}})
             entries.extend(_records(payload, "results", "POST", STATUS_PATH))
+        return entries
+
+    def batch_progress(self, job_ids):
+        """Progress entries (``job_id``, ``progress``, ``remaining_time``, ``task_mode``, ...), 100 IDs a call."""
+        return self._batch_query(PROGRESS_PATH, job_ids)
+
+    def batch_rpo_rto(self, job_ids):
+        """RPO and RTO entries (``job_id``, ``rpo_info``, ``rto_info``, ...), 100 IDs a call."""
+        return self._batch_query(RPO_RTO_PATH, job_ids)
+
+    def _batch_query(self, path, job_ids):
+        unique_ids = list(dict.fromkeys(job_ids))
+        entries = []
+        for first in range(0, len(unique_ids), STATUS_PAGE_SIZE):
+            payload = self.call("POST", path, {"jobs": unique_ids[first:first + STATUS_PAGE_SIZE]})
+            entries.extend(_records(payload, "results", "POST", path))
         return entries
 
     def start_jobs(self, jobs):
@@ -379,5 +404,6 @@ class DrsClient:
 def _records(payload, key, method, path, outcome_unknown=False):
     records = payload.get(key) or []
     if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
-        raise DrsApiError("the answer's '%s' is not a list of objects" % key, method, path, outcome_unknown=outcome_unknown)
+        raise DrsApiError("the answer's '%s' is not a list of objects" % key, method, path, outcome_unknown=outcome_unknown,
+                          transient=True)
     return records

@@ -21,17 +21,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._client import (
     COLLECTION_VERSION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, AkSkAuth, DrsApiError, DrsClient, PasswordAuth,
     TokenAuth, region_endpoint, region_iam_url,
 )
-
-# Every task status of the batch-status page, in the order the task moves through them.
-TASK_STATUSES = (
-    "CREATING", "CREATE_FAILED", "CONFIGURATION", "STARTJOBING", "WAITING_FOR_START", "START_JOB_FAILED",
-    "PAUSEING", "FULL_TRANSFER_STARTED", "FULL_TRANSFER_FAILED", "FULL_TRANSFER_COMPLETE",
-    "INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_FAILED", "RELEASE_RESOURCE_STARTED", "RELEASE_RESOURCE_FAILED",
-    "RELEASE_RESOURCE_COMPLETE", "CHANGE_JOB_STARTED", "CHANGE_JOB_FAILED", "CHILD_TRANSFER_STARTING",
-    "CHILD_TRANSFER_STARTED", "CHILD_TRANSFER_COMPLETE", "CHILD_TRANSFER_FAILED", "RELEASE_CHILD_TRANSFER_STARTED",
-    "RELEASE_CHILD_TRANSFER_COMPLETE",
-)
-FAILED_STATUSES = tuple(status for status in TASK_STATUSES if status.endswith("_FAILED"))
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import first_of
 
 # IDs go into URL paths and request bodies: vendor IDs are UUID-like (``...-1040402fjb21``).
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -109,14 +99,6 @@ def task_statuses(client, job_ids, action):
         raise InputError("Failed to %s: the API knows no status for %d task(s), unknown IDs?: %s"
                          % (action, len(unknown), first_of(unknown)))
     return [by_id[job_id] for job_id in dict.fromkeys(job_ids)]
-
-
-def first_of(descriptions, limit=20):
-    """The first ``limit`` descriptions joined by "; ", and how many more there are."""
-    shown = list(descriptions[:limit])
-    if len(descriptions) > limit:
-        shown.append("and %d more" % (len(descriptions) - limit))
-    return "; ".join(shown)
 
 
 def count_by_status(entries):

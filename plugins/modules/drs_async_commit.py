@@ -52,9 +52,15 @@ options:
     default: 300
   poll_interval:
     description:
-      - Seconds between two reads while waiting.
-    type: int
+      - Seconds from the start of one read to the start of the next while waiting, at least V(0.1).
+    type: float
     default: 5
+  read_retries:
+    description:
+      - While waiting, how many reads in a row may fail with an error that may pass (no connection, a
+        timeout, throttling, an HTTP 5xx, an unreadable answer) before the module fails.
+    type: int
+    default: 3
 """
 
 EXAMPLES = r"""
@@ -108,10 +114,11 @@ status_before:
   sample: AUTO_PARAM_VALIDATE_SUCCESS
 """
 
-import time
-
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import DrsApiError
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import (
+    Waiter, WaitOptionError, check_wait_options, resend_pause, wait_argument_spec,
+)
 
 VALIDATING = "ASYNC_JOB_VALIDATING"
 VALIDATE_FAILED = "ASYNC_JOB_VALIDATE_FAILED"
@@ -122,17 +129,16 @@ COMMITTED = "COMMIT_SUCCESS"
 class DrsAsyncCommit(DrsModule):
     argument_spec = dict(
         async_job_id=dict(type="str", required=True),
-        wait_timeout=dict(type="int", default=300),
-        poll_interval=dict(type="int", default=5),
+        **wait_argument_spec(wait_timeout=300, poll_interval=5)
     )
     action = "commit the DRS batch async job"
 
     def run(self):
         async_job_id = check_id(self.params["async_job_id"], "async_job_id")
-        if self.params["wait_timeout"] < 0:
-            raise InputError("wait_timeout must be 0 or more seconds, got %s" % self.params["wait_timeout"])
-        if self.params["poll_interval"] < 1:
-            raise InputError("poll_interval must be at least 1 second, got %s" % self.params["poll_interval"])
+        try:
+            check_wait_options(self.params["wait_timeout"], self.params["poll_interval"], self.params["read_retries"])
+        except WaitOptionError as exc:
+            raise InputError(str(exc))
         self.action = "commit the DRS batch async job %s" % async_job_id
 
         status_before = self.read_status(async_job_id)
@@ -171,13 +177,20 @@ class DrsAsyncCommit(DrsModule):
         return job.get("status")
 
     def wait_while_validating(self, async_job_id, status):
-        deadline = time.monotonic() + self.params["wait_timeout"]
+        waiter = Waiter(self.params["wait_timeout"], self.params["poll_interval"], self.params["read_retries"])
         while status == VALIDATING:
-            if time.monotonic() + self.params["poll_interval"] > deadline:
+            if not waiter.another_poll_fits():
                 self.fail("Timed out after %ds waiting for batch async job %s to finish validating (still %s)"
                           % (self.params["wait_timeout"], async_job_id, status), changed=False, status_before=status)
-            time.sleep(self.params["poll_interval"])
-            status = self.read_status(async_job_id)
+            waiter.pause()
+            waiter.begin_poll()
+            try:
+                status = self.read_status(async_job_id)
+            except DrsApiError as exc:
+                if not exc.transient or not waiter.read_failed():
+                    raise
+                continue
+            waiter.read_succeeded()
         return status
 
     def commit(self, async_job_id):
@@ -196,7 +209,7 @@ class DrsAsyncCommit(DrsModule):
                 if not exc.outcome_unknown and exc.status != 400:
                     raise
                 if exc.outcome_unknown:
-                    time.sleep(min(2 ** attempt, 10))
+                    resend_pause(attempt)
                 status = self.read_status(async_job_id)
                 if status == COMMITTED:
                     return dict(status=COMMITTED, msg=None), attempt > 0 or exc.outcome_unknown

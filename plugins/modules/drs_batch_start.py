@@ -14,10 +14,11 @@ version_added: 0.1.0
 description:
   - Starts DRS tasks with the batch-starting API (C(POST /v3/{project_id}/jobs/batch-starting)), in chunks.
   - Reads the tasks' statuses first and starts only the tasks in C(CONFIGURATION). A task that is already
-    starting, waiting for its start time, transferring or further along is left alone and reported unchanged,
-    so running the module twice changes nothing the second time.
-  - A task that cannot be started (C(CREATING), C(CREATE_FAILED), released, failed, ...) fails the module before
-    anything is sent, naming the task and its status.
+    starting, waiting for its start time, transferring, or running under maintenance (paused, re-edited, recovering
+    a node, upgrading: C(PAUSING), C(CHILD_TRANSFER_STARTED), C(REBUILD_NODE_STARTED), C(NODE_UPGRADE_START), ...)
+    is left alone and reported as V(already_started), so running the module twice changes nothing the second time.
+  - A task that cannot be started (C(CREATING), any C(*_FAILED) status, released, deleted, a status this
+    collection does not know, an unknown ID) fails the module before anything is sent, naming the task and its status.
   - When the service answers a start with C(failed) for a task, the module reports it per task and fails, after
     sending every chunk, without hiding which tasks did start.
   - When a start request may have reached the service but no usable answer came back (timeout, reset connection,
@@ -62,7 +63,7 @@ options:
     type: raw
   chunk_size:
     description:
-      - Most tasks in one start request.
+      - Most tasks in one start request, at most 100.
     type: int
     default: 100
 """
@@ -108,6 +109,11 @@ results:
       description: Task status read before anything was sent.
       type: str
       sample: CONFIGURATION
+    status_class:
+      description:
+        - What O(jobs[].status_before) means, as in RV(hwcloud.drs.drs_batch_status#module:jobs[].status_class).
+      type: str
+      sample: startable
     action:
       description:
         - V(started) when the service accepted the start; V(already_started) when the task needed no start;
@@ -132,17 +138,13 @@ results:
 
 import datetime
 import re
-import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import START_CHUNK_SIZE, DrsApiError
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id, first_of, task_statuses
-
-NEEDS_START = frozenset(["CONFIGURATION"])
-ALREADY_STARTED = frozenset([
-    "STARTJOBING", "WAITING_FOR_START", "PAUSEING", "FULL_TRANSFER_STARTED", "FULL_TRANSFER_COMPLETE",
-    "INCRE_TRANSFER_STARTED", "CHANGE_JOB_STARTED", "CHILD_TRANSFER_STARTING", "CHILD_TRANSFER_STARTED",
-    "CHILD_TRANSFER_COMPLETE",
-])
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id, task_statuses
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
+    ALREADY_STARTED, NEEDS_START, UNKNOWN, first_of, status_class,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import resend_pause
 # Anything below this is more likely epoch seconds than milliseconds (it is before 2001-09-09).
 SMALLEST_EPOCH_MS = 10 ** 12
 
@@ -237,14 +239,16 @@ class DrsBatchStart(DrsModule):
 
     def plan(self, job_id, record, start_time):
         status = record.get("status")
-        entry = dict(job_id=job_id, status_before=status, start_time=start_time, action="would_start",
-                     error_code=None, error_msg=None)
+        entry = dict(job_id=job_id, status_before=status, status_class=status_class(status), start_time=start_time,
+                     action="would_start", error_code=None, error_msg=None)
         if status in ALREADY_STARTED:
             entry.update(action="already_started", start_time=None)
         elif status not in NEEDS_START:
+            reason = "which this collection does not know, so it does not start it" if entry["status_class"] == UNKNOWN \
+                else "which cannot be started"
             entry.update(action="failed", error_code=record.get("error_code"),
-                         error_msg="task is %s, which cannot be started%s" % (
-                             status, ": " + record["error_message"] if record.get("error_message") else ""))
+                         error_msg="task is %s, %s%s" % (
+                             status, reason, ": " + record["error_message"] if record.get("error_message") else ""))
         return entry
 
     # -- act -----------------------------------------------------------------------------
@@ -299,7 +303,7 @@ class DrsBatchStart(DrsModule):
                 return
             # A request without an answer may still be on its way to the service: let it land
             # before reading back, or the read shows CONFIGURATION and the start goes out twice.
-            time.sleep(min(2 ** attempt, 10))
+            resend_pause(attempt)
             to_send = self.still_unstarted(unanswered)
             if not to_send:
                 return

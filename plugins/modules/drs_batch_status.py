@@ -9,13 +9,18 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: drs_batch_status
-short_description: Read the status of many DRS tasks, and optionally wait for them
+short_description: Read the status and progress of many DRS tasks, and optionally wait for them
 version_added: 0.1.0
 description:
   - Reads the status of DRS tasks with the batch-status API (C(POST /v3/{project_id}/jobs/batch-status)),
-    100 task IDs per request, duplicates removed.
-  - With O(wait_for), polls until every task is in one of those statuses, and fails at once when a task
-    enters a status of O(fail_on), naming the tasks, their status and error.
+    100 task IDs per request, duplicates removed. Every status DRS reports passes through, also one this
+    collection does not know yet; each task comes back with its class (RV(jobs[].status_class)).
+  - With O(progress) (and whenever O(wait_for=auto)), also reads the transfer progress of the tasks with
+    C(POST /v3/{project_id}/jobs/batch-progress), 100 tasks per request.
+  - With O(wait_for), polls until every task is at or past its target status in DRS's order, showing one
+    progress line per poll, and fails at once when a task fails, is released or is deleted, naming the tasks,
+    their status and error. The polling runs on the controller, which runs this module once per poll, so a
+    wait of hours costs the same at every poll.
   - Never changes anything.
 author:
   - hwcloud.drs maintainers (@hwcloud-drs)
@@ -36,59 +41,69 @@ attributes:
 options:
   jobs:
     description:
-      - IDs of the DRS tasks, any number of them.
+      - IDs of the DRS tasks, at least one and any number of them.
     type: list
     elements: str
     required: true
   wait_for:
     description:
-      - Wait until every task is in one of these statuses.
+      - Wait until every task is at or past one of these statuses in DRS's order. A task transferring
+        incrementally (C(INCRE_TRANSFER_STARTED)) has reached C(FULL_TRANSFER_COMPLETE), C(STARTJOBING) and
+        C(CONFIGURATION); a paused or upgrading task (C(PAUSING), C(NODE_UPGRADE_START), ...) counts as
+        started but has not reached a transfer status yet; a failed or unknown status reaches only itself.
+      - V(auto) waits for each task's own end of the launch, C(FULL_TRANSFER_COMPLETE) for a full-only task
+        (C(task_mode) C(FULL_TRANS)) and C(INCRE_TRANSFER_STARTED) for the others; give it alone.
+      - Any status name is accepted, with a warning for a name DRS never used.
       - Without it the module reads once and returns.
     type: list
     elements: str
-    choices: &statuses
-      - CREATING
-      - CREATE_FAILED
-      - CONFIGURATION
-      - STARTJOBING
-      - WAITING_FOR_START
-      - START_JOB_FAILED
-      - PAUSEING
-      - FULL_TRANSFER_STARTED
-      - FULL_TRANSFER_FAILED
-      - FULL_TRANSFER_COMPLETE
-      - INCRE_TRANSFER_STARTED
-      - INCRE_TRANSFER_FAILED
-      - RELEASE_RESOURCE_STARTED
-      - RELEASE_RESOURCE_FAILED
-      - RELEASE_RESOURCE_COMPLETE
-      - CHANGE_JOB_STARTED
-      - CHANGE_JOB_FAILED
-      - CHILD_TRANSFER_STARTING
-      - CHILD_TRANSFER_STARTED
-      - CHILD_TRANSFER_COMPLETE
-      - CHILD_TRANSFER_FAILED
-      - RELEASE_CHILD_TRANSFER_STARTED
-      - RELEASE_CHILD_TRANSFER_COMPLETE
   wait_timeout:
     description:
       - Seconds to wait for O(wait_for) before failing with the tasks still not there and their status.
-      - V(0) reads once and fails unless every task is already in O(wait_for).
+      - V(0) reads once and fails unless every task is already there.
     type: int
     default: 600
   poll_interval:
     description:
-      - Seconds between two reads while waiting.
-    type: int
+      - Seconds from the start of one read to the start of the next while waiting, at least V(0.1).
+      - Against DRS keep it at several seconds; each poll makes one to three API calls per 100 tasks.
+    type: float
     default: 10
+  read_retries:
+    description:
+      - While waiting, how many reads in a row may fail with an error that may pass (no connection, a
+        timeout, throttling, an HTTP 5xx, an unreadable answer) before the module fails. Each failed read is
+        shown and tried again O(poll_interval) later. Reads change nothing, so repeating them is safe.
+    type: int
+    default: 3
   fail_on:
     description:
       - Statuses that fail the module at once while waiting.
-      - Defaults to every C(*_FAILED) status, C(CREATE_FAILED) included.
-      - Ignored without O(wait_for); a status in O(wait_for) is never a failure.
+      - Defaults to every failed status (C(*_FAILED)), C(RELEASE_RESOURCE_STARTED), C(RELEASE_RESOURCE_COMPLETE)
+        and C(DELETED), except those in O(wait_for).
+      - Ignored without O(wait_for).
     type: list
     elements: str
-    choices: *statuses
+  progress:
+    description:
+      - Also read each task's transfer progress (percent, remaining time, incremental delay, task mode).
+      - Always on with O(wait_for=auto), which needs the task mode.
+    type: bool
+    default: false
+  rpo_rto_max:
+    description:
+      - While waiting, a task counts as there only once its RPO and RTO delays (from
+        C(POST /v3/{project_id}/jobs/batch-rpo-and-rto)) are below this many seconds.
+      - The gate before starting the backward tasks of a dual-active pair, which DRS refuses while the
+        forward task lags.
+    type: int
+  progress_label:
+    description:
+      - Text that starts every progress line while waiting, for example C(Group 1/2).
+    type: str
+notes:
+  - The controller runs the module once per poll, so O(poll_interval) is at least the time one run takes
+    (about half a second on a small controller).
 """
 
 EXAMPLES = r"""
@@ -102,7 +117,7 @@ EXAMPLES = r"""
       - dc67695a-ee3e-49b8-a022-a099bd81jb21
   register: drs_status
 
-- name: Wait up to an hour until every task replicates incrementally
+- name: Wait up to a day until every task is at the end of its launch, showing progress every minute
   module_defaults:
     group/hwcloud.drs.drs:
       region: eu-de
@@ -111,8 +126,16 @@ EXAMPLES = r"""
       secret_key: "{{ sk }}"
   hwcloud.drs.drs_batch_status:
     jobs: "{{ drs_job_ids }}"
+    wait_for: auto
+    wait_timeout: 86400
+    poll_interval: 60
+
+- name: Wait until the forward tasks replicate with RPO and RTO below a minute
+  hwcloud.drs.drs_batch_status:
+    jobs: "{{ forward_job_ids }}"
     wait_for: INCRE_TRANSFER_STARTED
-    wait_timeout: 3600
+    rpo_rto_max: 60
+    wait_timeout: 7200
     poll_interval: 30
 """
 
@@ -128,9 +151,16 @@ jobs:
       type: str
       sample: 9a470239-2308-4bb5-a6bc-1040402fjb21
     status:
-      description: Task status.
+      description: Task status, as DRS reports it.
       type: str
       sample: INCRE_TRANSFER_STARTED
+    status_class:
+      description:
+        - What the status means, V(creating), V(startable), V(starting), V(transferring), V(maintenance)
+          (paused, re-edited, recovering or upgrading), V(failed), V(ended) (released or deleted) or
+          V(unknown) (a status this collection does not know).
+      type: str
+      sample: transferring
     error_code:
       description: Error code the API reports for the task, if any.
       type: str
@@ -139,6 +169,46 @@ jobs:
       description: Error message the API reports for the task, if any.
       type: str
       sample: Full migration failed.
+    task_mode:
+      description: C(FULL_TRANS), C(INCR_TRANS) or C(FULL_INCR_TRANS); null when unknown.
+      returned: with O(progress) or O(wait_for=auto)
+      type: str
+      sample: FULL_INCR_TRANS
+    progress:
+      description: Percent of the full transfer done; null when DRS gives none.
+      returned: with O(progress) or O(wait_for=auto)
+      type: int
+      sample: 64
+    remaining_time:
+      description: Seconds DRS expects the full transfer still to take; null when it gives none.
+      returned: with O(progress) or O(wait_for=auto)
+      type: int
+      sample: 1260
+    incre_trans_delay:
+      description: Seconds the incremental transfer lags behind the source; null before it runs.
+      returned: with O(progress) or O(wait_for=auto)
+      type: int
+      sample: 2
+    target:
+      description: The status the task waits for (more than one joined by C( or )).
+      returned: with O(wait_for)
+      type: str
+      sample: INCRE_TRANSFER_STARTED
+    reached:
+      description: Whether the task is at or past its target (and below O(rpo_rto_max) when set).
+      returned: with O(wait_for)
+      type: bool
+      sample: true
+    rpo_delay:
+      description: RPO delay in seconds; null when DRS gives none (before incremental transfer).
+      returned: with O(rpo_rto_max), for tasks at their target status
+      type: int
+      sample: 3
+    rto_delay:
+      description: RTO delay in seconds; null when DRS gives none.
+      returned: with O(rpo_rto_max), for tasks at their target status
+      type: int
+      sample: 5
 status_by_id:
   description: Task status by task ID.
   returned: always
@@ -149,87 +219,196 @@ summary:
   returned: always
   type: dict
   sample: {"INCRE_TRANSFER_STARTED": 19, "FULL_TRANSFER_STARTED": 1}
+progress_summary:
+  description: The figures of the progress line, over the tasks they apply to; each null when no task has one.
+  returned: with O(progress) or O(wait_for=auto)
+  type: dict
+  contains:
+    full_transfer_lowest:
+      description: Lowest percent done of the tasks in C(FULL_TRANSFER_STARTED).
+      type: int
+      sample: 12
+    full_transfer_median:
+      description: Median percent done of the tasks in C(FULL_TRANSFER_STARTED).
+      type: int
+      sample: 57
+    longest_remaining_time:
+      description: Longest remaining time in seconds of the tasks in C(FULL_TRANSFER_STARTED).
+      type: int
+      sample: 5400
+    largest_incre_delay:
+      description: Largest incremental delay in seconds of the tasks in C(INCRE_TRANSFER_STARTED).
+      type: int
+      sample: 4
+    largest_rpo_delay:
+      description: Largest RPO delay in seconds read for O(rpo_rto_max).
+      type: int
+      sample: 3
+    largest_rto_delay:
+      description: Largest RTO delay in seconds read for O(rpo_rto_max).
+      type: int
+      sample: 5
+  sample: {"full_transfer_lowest": 12, "full_transfer_median": 57, "longest_remaining_time": 5400,
+           "largest_incre_delay": 4, "largest_rpo_delay": null, "largest_rto_delay": null}
+reached:
+  description: Whether every task is at its target.
+  returned: with O(wait_for)
+  type: bool
+  sample: true
+waiting:
+  description: Number of tasks not at their target yet.
+  returned: with O(wait_for)
+  type: int
+  sample: 0
 polls:
   description: Number of times the statuses were read.
   returned: always
   type: int
   sample: 3
 elapsed:
-  description: Seconds the module spent reading and waiting.
+  description: Seconds spent reading and waiting.
   returned: always
   type: float
   sample: 61.2
 """
 
+import statistics
 import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import (
-    FAILED_STATUSES, TASK_STATUSES, DrsModule, InputError, check_id, count_by_status, first_of, task_statuses,
+    DrsModule, InputError, check_id, count_by_status, task_statuses,
 )
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
+    AUTO, ENDED, FAILED, auto_target, describe_tasks, reached, status_class, unknown_names,
+)
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import STATUS_WAIT_SPEC
 
 
 class DrsBatchStatus(DrsModule):
     argument_spec = dict(
         jobs=dict(type="list", elements="str", required=True),
-        wait_for=dict(type="list", elements="str", choices=list(TASK_STATUSES)),
-        wait_timeout=dict(type="int", default=600),
-        poll_interval=dict(type="int", default=10),
-        fail_on=dict(type="list", elements="str", choices=list(TASK_STATUSES)),
+        wait_for=dict(type="list", elements="str"),
+        fail_on=dict(type="list", elements="str"),
+        progress=dict(type="bool", default=False),
+        rpo_rto_max=dict(type="int"),
+        progress_label=dict(type="str"),
+        **STATUS_WAIT_SPEC
     )
     action = "read the status of DRS tasks"
 
     def run(self):
-        job_ids = [check_id(job_id, "jobs[%d]" % index) for index, job_id in enumerate(self.params["jobs"])]
-        job_ids = list(dict.fromkeys(job_ids))
-        wait_for = set(self.params["wait_for"] or [])
-        if self.params["wait_timeout"] < 0:
-            raise InputError("wait_timeout must be 0 or more seconds, got %s" % self.params["wait_timeout"])
-        if self.params["poll_interval"] < 1:
-            raise InputError("poll_interval must be at least 1 second, got %s" % self.params["poll_interval"])
-        fail_on = set(self.params["fail_on"] if self.params["fail_on"] is not None else FAILED_STATUSES) - wait_for
-
         started = time.monotonic()
-        deadline = started + self.params["wait_timeout"]
-        polls = 0
-        while True:
-            entries = task_statuses(self.client, job_ids, self.action)
-            polls += 1
-            result = self.result(entries, polls, time.monotonic() - started)
-            if not wait_for:
-                return result
-            failed = [entry for entry in entries if entry["status"] in fail_on]
-            if failed:
-                self.fail("%d of %d DRS tasks failed: %s" % (len(failed), len(entries), describe(failed)), **result)
-            waiting = [entry for entry in entries if entry["status"] not in wait_for]
-            if not waiting:
-                return result
-            if time.monotonic() + self.params["poll_interval"] > deadline:
-                self.fail("Timed out after %ds waiting for %d of %d DRS tasks to reach %s; still waiting: %s"
-                          % (self.params["wait_timeout"], len(waiting), len(entries), " or ".join(sorted(wait_for)),
-                             describe(waiting)), **result)
-            time.sleep(self.params["poll_interval"])
+        job_ids = list(dict.fromkeys(check_id(job_id, "jobs[%d]" % index)
+                                     for index, job_id in enumerate(self.params["jobs"])))
+        if not job_ids:
+            raise InputError("jobs: give at least one task ID")
+        wait_for = self.wait_targets()
+        rpo_rto_max = self.params["rpo_rto_max"]
+        if rpo_rto_max is not None and rpo_rto_max < 1:
+            raise InputError("rpo_rto_max must be at least 1 second, got %s" % rpo_rto_max)
 
-    @staticmethod
-    def result(entries, polls, elapsed):
-        return dict(
-            changed=False,
-            jobs=entries,
-            status_by_id=dict((entry["id"], entry["status"]) for entry in entries),
-            summary=count_by_status(entries),
-            polls=polls,
-            elapsed=round(elapsed, 1),
-        )
+        entries = task_statuses(self.client, job_ids, self.action)
+        for entry in entries:
+            entry["status_class"] = status_class(entry["status"])
+        with_progress = self.params["progress"] or wait_for == [AUTO]
+        if with_progress:
+            self.add_progress(entries)
+        result = dict(changed=False, jobs=entries, status_by_id=dict((e["id"], e["status"]) for e in entries),
+                      summary=count_by_status(entries), polls=1)
+        stopped = []
+        if wait_for:
+            stopped = self.judge(entries, wait_for, rpo_rto_max)
+            result.update(reached=all(entry["reached"] for entry in entries),
+                          waiting=sum(1 for entry in entries if not entry["reached"]))
+        if with_progress or rpo_rto_max is not None:
+            result["progress_summary"] = progress_summary(entries)
+        result["elapsed"] = round(time.monotonic() - started, 1)
+        if stopped:
+            self.fail("%d of %d DRS tasks failed, were released or were deleted, so they will not reach %s: %s"
+                      % (len(stopped), len(entries), " or ".join(wait_for), describe_tasks(stopped)), **result)
+        return result
+
+    # -- plan ----------------------------------------------------------------------------
+
+    def wait_targets(self):
+        wait_for = list(dict.fromkeys(self.params["wait_for"] or []))
+        if AUTO in wait_for and len(wait_for) > 1:
+            raise InputError("wait_for: auto picks each task's target by itself; give it alone, not with %s"
+                             % ", ".join(name for name in wait_for if name != AUTO))
+        for option in ("wait_for", "fail_on"):
+            for name in unknown_names(self.params[option] or []):
+                self.module.warn("%s: %s is not a status DRS is known to report; check its spelling" % (option, name))
+        return wait_for
+
+    def judge(self, entries, wait_for, rpo_rto_max):
+        """Mark each task's target and whether it reached it; return the tasks that stop the wait."""
+        fail_on = self.params["fail_on"]
+        stopped = []
+        for entry in entries:
+            targets = [auto_target(entry.get("task_mode"))] if wait_for == [AUTO] else wait_for
+            entry["target"] = " or ".join(targets)
+            entry["reached"] = any(reached(entry["status"], target) for target in targets)
+            if entry["reached"]:
+                continue
+            if fail_on is not None:
+                stops = entry["status"] in fail_on
+            else:
+                stops = entry["status_class"] in (FAILED, ENDED)
+            if stops:
+                stopped.append(entry)
+        if rpo_rto_max is not None:
+            self.add_rpo_rto([entry for entry in entries if entry["reached"]], rpo_rto_max)
+        return stopped
+
+    # -- act -----------------------------------------------------------------------------
+
+    def add_progress(self, entries):
+        by_id = dict((record.get("job_id"), record) for record in self.client.batch_progress([e["id"] for e in entries]))
+        for entry in entries:
+            record = by_id.get(entry["id"]) or {}
+            entry.update(task_mode=record.get("task_mode") or None, progress=seconds_or_percent(record.get("progress")),
+                         remaining_time=seconds_or_percent(record.get("remaining_time")),
+                         incre_trans_delay=seconds_or_percent(record.get("incre_trans_delay")))
+
+    def add_rpo_rto(self, entries, rpo_rto_max):
+        if not entries:
+            return
+        by_id = dict((record.get("job_id"), record) for record in self.client.batch_rpo_rto([e["id"] for e in entries]))
+        for entry in entries:
+            record = by_id.get(entry["id"]) or {}
+            entry["rpo_delay"] = seconds_or_percent((record.get("rpo_info") or {}).get("delay"))
+            entry["rto_delay"] = seconds_or_percent((record.get("rto_info") or {}).get("delay"))
+            entry["reached"] = all(delay is not None and delay < rpo_rto_max
+                                   for delay in (entry["rpo_delay"], entry["rto_delay"]))
 
 
-def describe(entries):
-    """``id (STATUS, CODE: message)`` for each entry, the first 20 of them."""
-    parts = []
-    for entry in entries:
-        detail = entry["status"]
-        if entry.get("error_code") or entry.get("error_message"):
-            detail += ", %s: %s" % (entry.get("error_code") or "-", entry.get("error_message") or "-")
-        parts.append("%s (%s)" % (entry["id"], detail))
-    return first_of(parts)
+# -- result ------------------------------------------------------------------------------
+
+def seconds_or_percent(value):
+    """A whole number from the API's numeric strings ("64", "64%", "12.5"); None for anything else."""
+    try:
+        return int(float(str(value).strip().rstrip("%")))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def progress_summary(entries):
+    def values(key, status):
+        return [entry[key] for entry in entries if entry["status"] == status and entry.get(key) is not None]
+
+    full = values("progress", "FULL_TRANSFER_STARTED")
+    remaining = values("remaining_time", "FULL_TRANSFER_STARTED")
+    delays = values("incre_trans_delay", "INCRE_TRANSFER_STARTED")
+    rpo = [entry["rpo_delay"] for entry in entries if entry.get("rpo_delay") is not None]
+    rto = [entry["rto_delay"] for entry in entries if entry.get("rto_delay") is not None]
+    return dict(
+        full_transfer_lowest=min(full) if full else None,
+        full_transfer_median=statistics.median_low(full) if full else None,
+        longest_remaining_time=max(remaining) if remaining else None,
+        largest_incre_delay=max(delays) if delays else None,
+        largest_rpo_delay=max(rpo) if rpo else None,
+        largest_rto_delay=max(rto) if rto else None,
+    )
 
 
 def main():

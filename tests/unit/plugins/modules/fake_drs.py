@@ -13,6 +13,8 @@ from werkzeug import Response
 PROJECT = "054ba152d480d55b2f5dc0069e7ddef0"
 STATUS_URI = "/v3/%s/jobs/batch-status" % PROJECT
 START_URI = "/v3/%s/jobs/batch-starting" % PROJECT
+PROGRESS_URI = "/v3/%s/jobs/batch-progress" % PROJECT
+RPO_RTO_URI = "/v3/%s/jobs/batch-rpo-and-rto" % PROJECT
 ASYNC_URI = "/v5/%s/batch-async-jobs" % PROJECT
 
 
@@ -34,7 +36,12 @@ class FakeDrs:
         self.start_faults = []
         self.async_jobs = {}
         self.async_tasks = {}
+        # task ID -> QueryProgressResp fields / (RPO delay, RTO delay) strings, as the API sends them
+        self.progress = {}
+        self.rpo_rto = {}
         httpserver.expect_request(STATUS_URI, method="POST").respond_with_handler(self.batch_status)
+        httpserver.expect_request(PROGRESS_URI, method="POST").respond_with_handler(self.batch_progress)
+        httpserver.expect_request(RPO_RTO_URI, method="POST").respond_with_handler(self.batch_rpo_rto)
         httpserver.expect_request(START_URI, method="POST").respond_with_handler(self.batch_start)
 
     def add(self, status, count=1, start=0):
@@ -57,6 +64,22 @@ class FakeDrs:
                 results.append(entry)
         if self.after_read:
             self.after_read(self)
+        return json_response({"results": results, "count": len(results)})
+
+    def batch_progress(self, request):
+        results = [dict(self.progress.get(task_id, {"task_mode": "FULL_INCR_TRANS"}), job_id=task_id)
+                   for task_id in request.get_json()["jobs"] if task_id in self.tasks]
+        return json_response({"results": results, "count": len(results)})
+
+    def batch_rpo_rto(self, request):
+        results = []
+        for task_id in request.get_json()["jobs"]:
+            entry = {"job_id": task_id}
+            if task_id in self.rpo_rto:
+                rpo, rto = self.rpo_rto[task_id]
+                entry.update(rpo_info={"delay": rpo, "time": "2026-12-01 02:00:00"},
+                             rto_info={"delay": rto, "time": "2026-12-01 02:00:00"})
+            results.append(entry)
         return json_response({"results": results, "count": len(results)})
 
     def batch_start(self, request):

@@ -29,7 +29,7 @@ def test_starts_only_jobs_that_need_it_and_a_rerun_changes_nothing(drs, run_modu
     assert run.exit_code == 0 and run.result["changed"] is True
     assert actions(run) == {ready[0]: "started", ready[1]: "started", running[0]: "already_started",
                             running[1]: "already_started"}
-    assert run.result["results"][0] == {"job_id": ready[0], "status_before": "CONFIGURATION", "action": "started",
+    assert run.result["results"][0] == {"job_id": ready[0], "status_before": "CONFIGURATION", "status_class": "startable", "action": "started",
                                         "start_time": None, "error_code": None, "error_msg": None}
     assert sent_job_ids(drs) == ready
     assert drs.requests(START_URI)[0].get_json() == {"jobs": [{"job_id": ready[0]}, {"job_id": ready[1]}]}

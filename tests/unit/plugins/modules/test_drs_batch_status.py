@@ -4,9 +4,10 @@
 
 import pytest
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import TASK_STATUSES, status_class
 from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_status import main
 
-from .fake_drs import STATUS_URI, FakeDrs, job_id
+from .fake_drs import PROGRESS_URI, RPO_RTO_URI, STATUS_URI, FakeDrs, job_id
 
 
 @pytest.fixture
@@ -21,15 +22,18 @@ def test_reads_once_in_order_without_duplicates(drs, run_module, token_args):
     run = run_module(main, dict(token_args, jobs=failed + running + running))
     assert run.exit_code == 0 and run.result["changed"] is False
     assert run.result["jobs"] == [
-        {"id": failed[0], "status": "FULL_TRANSFER_FAILED", "error_code": "DRS.10030033",
+        {"id": failed[0], "status": "FULL_TRANSFER_FAILED", "status_class": "failed", "error_code": "DRS.10030033",
          "error_message": "Full migration failed."},
-        {"id": running[0], "status": "INCRE_TRANSFER_STARTED", "error_code": None, "error_message": None},
-        {"id": running[1], "status": "INCRE_TRANSFER_STARTED", "error_code": None, "error_message": None},
+        {"id": running[0], "status": "INCRE_TRANSFER_STARTED", "status_class": "transferring", "error_code": None,
+         "error_message": None},
+        {"id": running[1], "status": "INCRE_TRANSFER_STARTED", "status_class": "transferring", "error_code": None,
+         "error_message": None},
     ]
     assert run.result["status_by_id"] == {failed[0]: "FULL_TRANSFER_FAILED", running[0]: "INCRE_TRANSFER_STARTED",
                                           running[1]: "INCRE_TRANSFER_STARTED"}
     assert run.result["summary"] == {"FULL_TRANSFER_FAILED": 1, "INCRE_TRANSFER_STARTED": 2}
     assert run.result["polls"] == 1
+    assert not drs.requests(PROGRESS_URI) and "reached" not in run.result
 
 
 def test_runs_in_check_mode(drs, run_module, token_args):
@@ -38,7 +42,7 @@ def test_runs_in_check_mode(drs, run_module, token_args):
     assert run.result["summary"] == {"CONFIGURATION": 3}
 
 
-@pytest.mark.parametrize("count, calls", [(0, 0), (1, 1), (100, 1), (101, 2), (1000, 10)])
+@pytest.mark.parametrize("count, calls", [(1, 1), (100, 1), (101, 2), (1000, 10)])
 def test_pages_through_any_number_of_jobs(drs, run_module, token_args, count, calls):
     ids = drs.add("CONFIGURATION", count)
     run = run_module(main, dict(token_args, jobs=ids))
@@ -46,30 +50,99 @@ def test_pages_through_any_number_of_jobs(drs, run_module, token_args, count, ca
     assert len(drs.requests(STATUS_URI)) == calls
 
 
-def test_waits_until_every_job_reaches_the_status(drs, run_module, token_args):
-    ids = drs.add("FULL_TRANSFER_STARTED", 3)
-    steps = iter(["FULL_TRANSFER_COMPLETE", "INCRE_TRANSFER_STARTED"])
-
-    def advance(fake):
-        status = next(steps, "INCRE_TRANSFER_STARTED")
-        for task_id in ids:
-            fake.tasks[task_id] = status
-    drs.after_read = advance
-    run = run_module(main, dict(token_args, jobs=ids, wait_for="INCRE_TRANSFER_STARTED", poll_interval=1))
-    assert run.exit_code == 0, run.result
-    assert run.result["polls"] == 3
-    assert run.result["summary"] == {"INCRE_TRANSFER_STARTED": 3}
+@pytest.mark.parametrize("status", sorted(TASK_STATUSES) + ["SOME_FUTURE_STATUS"])
+def test_every_status_passes_through_with_its_class(drs, run_module, token_args, status):
+    ids = drs.add(status, 1)
+    run = run_module(main, dict(token_args, jobs=ids))
+    assert not run.failed, run.result
+    assert run.result["jobs"][0]["status"] == status
+    assert run.result["jobs"][0]["status_class"] == status_class(status)
+    assert (status_class(status) == "unknown") == (status == "SOME_FUTURE_STATUS")
 
 
-def test_fails_at_once_when_a_job_fails(drs, run_module, token_args):
+@pytest.mark.parametrize("status, target, reached", [
+    ("INCRE_TRANSFER_STARTED", "FULL_TRANSFER_COMPLETE", True),
+    ("INCRE_TRANSFER_STARTED", "CONFIGURATION", True),
+    ("FULL_TRANSFER_COMPLETE", "INCRE_TRANSFER_STARTED", False),
+    ("PAUSING", "CONFIGURATION", True),
+    ("PAUSING", "INCRE_TRANSFER_STARTED", False),
+    ("NODE_UPGRADE_START", "STARTJOBING", True),
+    ("STARTJOBING", "PAUSING", False),
+    ("DELETED", "RELEASE_RESOURCE_COMPLETE", True),
+    ("SOME_FUTURE_STATUS", "CONFIGURATION", False),
+])
+def test_a_wait_poll_marks_tasks_at_or_past_the_target(drs, run_module, token_args, status, target, reached):
+    ids = drs.add(status, 1)
+    run = run_module(main, dict(token_args, jobs=ids, wait_for=target, fail_on=[]))
+    assert not run.failed, run.result
+    assert run.result["jobs"][0]["target"] == target
+    assert run.result["jobs"][0]["reached"] is reached
+    assert run.result["reached"] is reached and run.result["waiting"] == (0 if reached else 1)
+
+
+def test_auto_aims_full_only_tasks_at_the_end_of_their_full_transfer(drs, run_module, token_args):
+    full_only = drs.add("FULL_TRANSFER_COMPLETE", 1)
+    both = drs.add("FULL_TRANSFER_COMPLETE", 1, start=10)
+    drs.progress[full_only[0]] = {"task_mode": "FULL_TRANS", "progress": "100", "remaining_time": "0"}
+    drs.progress[both[0]] = {"task_mode": "FULL_INCR_TRANS", "progress": "100"}
+    run = run_module(main, dict(token_args, jobs=full_only + both, wait_for="auto"))
+    assert [(job["target"], job["reached"]) for job in run.result["jobs"]] == [
+        ("FULL_TRANSFER_COMPLETE", True), ("INCRE_TRANSFER_STARTED", False)]
+    assert run.result["waiting"] == 1
+    assert len(drs.requests(PROGRESS_URI)) == 1
+
+
+def test_progress_is_read_in_batches_and_summarised(drs, run_module, token_args):
+    copying = drs.add("FULL_TRANSFER_STARTED", 150)
+    replicating = drs.add("INCRE_TRANSFER_STARTED", 2, start=1000)
+    for number, task_id in enumerate(copying):
+        drs.progress[task_id] = {"task_mode": "FULL_INCR_TRANS", "progress": "%d" % (number % 100),
+                                 "remaining_time": str(60 * number), "incre_trans_delay": ""}
+    drs.progress[replicating[0]] = {"task_mode": "FULL_INCR_TRANS", "progress": "100", "incre_trans_delay": "4"}
+    drs.progress[replicating[1]] = {"task_mode": "FULL_INCR_TRANS", "progress": "100%", "incre_trans_delay": "bogus"}
+    run = run_module(main, dict(token_args, jobs=copying + replicating, progress=True))
+    assert len(drs.requests(PROGRESS_URI)) == 2
+    first = run.result["jobs"][1]
+    assert (first["progress"], first["remaining_time"], first["incre_trans_delay"], first["task_mode"]) == \
+        (1, 60, None, "FULL_INCR_TRANS")
+    assert run.result["jobs"][-1]["progress"] == 100 and run.result["jobs"][-1]["incre_trans_delay"] is None
+    assert run.result["progress_summary"] == {
+        "full_transfer_lowest": 0, "full_transfer_median": 37, "longest_remaining_time": 60 * 149,
+        "largest_incre_delay": 4, "largest_rpo_delay": None, "largest_rto_delay": None}
+
+
+def test_rpo_and_rto_gate_the_tasks_at_their_status(drs, run_module, token_args):
+    settled = drs.add("INCRE_TRANSFER_STARTED", 1)
+    lagging = drs.add("INCRE_TRANSFER_STARTED", 1, start=10)
+    silent = drs.add("INCRE_TRANSFER_STARTED", 1, start=20)
+    copying = drs.add("FULL_TRANSFER_STARTED", 1, start=30)
+    drs.rpo_rto.update({settled[0]: ("3", "5"), lagging[0]: ("75", "5")})
+    run = run_module(main, dict(token_args, jobs=settled + lagging + silent + copying, wait_for="INCRE_TRANSFER_STARTED",
+                                rpo_rto_max=60))
+    assert [job["reached"] for job in run.result["jobs"]] == [True, False, False, False]
+    assert [(job.get("rpo_delay"), job.get("rto_delay")) for job in run.result["jobs"]] == [
+        (3, 5), (75, 5), (None, None), (None, None)]
+    assert drs.requests(RPO_RTO_URI)[0].get_json() == {"jobs": settled + lagging + silent}
+    assert run.result["progress_summary"]["largest_rpo_delay"] == 75
+
+
+@pytest.mark.parametrize("status", ["FULL_TRANSFER_FAILED", "REBUILD_NODE_FAILED", "NODE_UPGRADE_FAILED", "DELETED",
+                                    "RELEASE_RESOURCE_STARTED", "RELEASE_RESOURCE_COMPLETE", "A_FUTURE_FAILED"])
+def test_a_wait_poll_fails_at_once_on_failed_released_or_deleted_tasks(drs, run_module, token_args, status):
     ids = drs.add("FULL_TRANSFER_STARTED", 2)
-    drs.tasks[ids[1]] = "FULL_TRANSFER_FAILED"
+    drs.tasks[ids[1]] = status
     drs.errors[ids[1]] = {"error_code": "DRS.10030033", "error_message": "Full migration failed."}
     run = run_module(main, dict(token_args, jobs=ids, wait_for=["INCRE_TRANSFER_STARTED"], wait_timeout=3600))
     assert run.failed and run.result["polls"] == 1
-    assert run.result["msg"] == "1 of 2 DRS tasks failed: %s (FULL_TRANSFER_FAILED, DRS.10030033: Full migration failed.)" \
-        % ids[1]
-    assert run.result["summary"] == {"FULL_TRANSFER_STARTED": 1, "FULL_TRANSFER_FAILED": 1}
+    assert run.result["msg"] == ("1 of 2 DRS tasks failed, were released or were deleted, so they will not reach "
+                                 "INCRE_TRANSFER_STARTED: %s (%s, DRS.10030033: Full migration failed.)" % (ids[1], status))
+    assert run.result["summary"] == {"FULL_TRANSFER_STARTED": 1, status: 1}
+
+
+def test_a_status_waited_for_is_no_failure(drs, run_module, token_args):
+    ids = drs.add("DELETED", 1)
+    run = run_module(main, dict(token_args, jobs=ids, wait_for="DELETED"))
+    assert not run.failed and run.result["reached"] is True
 
 
 def test_fail_on_can_be_chosen(drs, run_module, token_args):
@@ -78,12 +151,12 @@ def test_fail_on_can_be_chosen(drs, run_module, token_args):
     assert run.failed and "PAUSEING" in run.result["msg"]
 
 
-def test_times_out_naming_the_jobs_still_waiting(drs, run_module, token_args):
-    ids = drs.add("FULL_TRANSFER_STARTED", 1) + drs.add("INCRE_TRANSFER_STARTED", 1, start=5)
-    run = run_module(main, dict(token_args, jobs=ids, wait_for="INCRE_TRANSFER_STARTED", wait_timeout=0))
-    assert run.failed
-    assert run.result["msg"] == ("Timed out after 0s waiting for 1 of 2 DRS tasks to reach INCRE_TRANSFER_STARTED; "
-                                 "still waiting: %s (FULL_TRANSFER_STARTED)" % ids[0])
+def test_names_drs_never_used_are_accepted_with_a_warning(drs, run_module, token_args):
+    ids = drs.add("CONFIGURATION", 1)
+    run = run_module(main, dict(token_args, jobs=ids, wait_for="INCRE_STARTED", fail_on=["BROKEN"]))
+    assert not run.failed
+    assert warning_texts(run.result) == ["wait_for: INCRE_STARTED is not a status DRS is known to report; check its spelling",
+                                      "fail_on: BROKEN is not a status DRS is known to report; check its spelling"]
 
 
 def test_unknown_job_ids_are_named(drs, run_module, token_args):
@@ -93,12 +166,11 @@ def test_unknown_job_ids_are_named(drs, run_module, token_args):
 
 
 @pytest.mark.parametrize("args, message", [
-    (dict(wait_for="INCRE_STARTED"), "value of wait_for must be one or more of"),
-    (dict(fail_on=["BROKEN"]), "value of fail_on must be one or more of"),
+    (dict(jobs=[]), "jobs: give at least one task ID"),
+    (dict(wait_for=["auto", "CONFIGURATION"]), "wait_for: auto picks each task's target by itself"),
+    (dict(rpo_rto_max=0), "rpo_rto_max must be at least 1 second"),
     (dict(jobs=["ok-id", "bad id!"]), "jobs[1]: 'bad id!' is not a valid DRS ID"),
     (dict(jobs=[""]), "jobs[0]: '' is not a valid DRS ID"),
-    (dict(wait_timeout=-1), "wait_timeout must be 0 or more seconds"),
-    (dict(poll_interval=0), "poll_interval must be at least 1 second"),
     (dict(wait_timeout="soon"), "wait_timeout"),
     (dict(timeout=0), "timeout must be a positive number of seconds"),
     (dict(retries=11), "retries must be between 0 and 10"),
@@ -161,3 +233,8 @@ def test_a_blank_security_token_is_unset(drs, run_module, token_args, monkeypatc
     run = run_module(main, args)
     assert not run.failed, run.result
     assert "X-Security-Token" not in drs.requests(STATUS_URI)[0].headers
+
+
+def warning_texts(result):
+    """Warnings as text: ansible-core 2.19 returns each as a dict with its event."""
+    return [warning["event"]["msg"] if isinstance(warning, dict) else warning for warning in result.get("warnings", [])]

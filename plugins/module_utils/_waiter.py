@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one way this collection waits: a deadline, an interval, and a tolerance for failed reads.
+
+Used by the modules (a batch async job's validation, resends of a start or commit whose answer
+was lost) and by the ``drs_batch_status`` action plugin on the controller, which polls the
+module once per interval. Private to this collection; not a public API.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import time
+
+# Below this a poll interval would only load the API: every poll is one to three calls per
+# 100 tasks. Fractions of a second are allowed for local simulators and tests.
+MIN_POLL_INTERVAL = 0.1
+MAX_READ_RETRIES = 100
+# A resend after a lost answer waits 1, 2, 4, 8, then 10 seconds: long enough for a request
+# still on its way to land before the state is read back.
+MAX_RESEND_PAUSE = 10
+
+class WaitOptionError(ValueError):
+    """A wait option that cannot be used; the message names it."""
+
+
+def check_wait_options(wait_timeout, poll_interval, read_retries=0, prefix=""):
+    """Refuse what no wait can use, naming the option (with ``prefix``, e.g. a role's variable prefix)."""
+    if wait_timeout is None or wait_timeout < 0:
+        raise WaitOptionError("%swait_timeout must be 0 or more seconds, got %s" % (prefix, wait_timeout))
+    if poll_interval is None or not poll_interval >= MIN_POLL_INTERVAL:
+        raise WaitOptionError("%spoll_interval must be at least %s seconds, got %s"
+                              % (prefix, MIN_POLL_INTERVAL, poll_interval))
+    if read_retries is None or not 0 <= read_retries <= MAX_READ_RETRIES:
+        raise WaitOptionError("%sread_retries must be between 0 and %d, got %s"
+                              % (prefix, MAX_READ_RETRIES, read_retries))
+
+
+class Waiter:
+    """Polls until a deadline, ``interval`` seconds apart, measured from the start of each poll.
+
+    ``read_failed()`` counts failed reads in a row and says whether one more may be tried;
+    ``read_succeeded()`` resets the count. ``clock`` and ``sleep`` are injectable for tests.
+    """
+
+    def __init__(self, timeout, interval, read_retries=0, clock=None, sleep=None):
+        self.timeout = timeout
+        self.interval = interval
+        self.read_retries = read_retries
+        self.clock = clock or time.monotonic
+        self.sleep = sleep or time.sleep
+        self.started = self.clock()
+        self.deadline = self.started + timeout
+        self.polls = 0
+        self.poll_began = self.started
+        self.failed_reads = 0
+
+    def begin_poll(self):
+        self.polls += 1
+        self.poll_began = self.clock()
+
+    def elapsed(self):
+        return self.clock() - self.started
+
+    def another_poll_fits(self):
+        return self.poll_began + self.interval <= self.deadline
+
+    def pause(self):
+        """Sleep until one interval after the current poll began (at once when it took longer)."""
+        self.sleep(max(0.0, self.poll_began + self.interval - self.clock()))
+
+    def read_failed(self):
+        self.failed_reads += 1
+        return self.failed_reads <= self.read_retries and self.another_poll_fits()
+
+    def read_succeeded(self):
+        self.failed_reads = 0
+
+
+def resend_pause(attempt):
+    """Before resending a write whose answer was lost (attempt 0, 1, ...)."""
+    time.sleep(min(2 ** attempt, MAX_RESEND_PAUSE))
+
+
+def wait_argument_spec(wait_timeout, poll_interval, read_retries=3):
+    """The argument spec of a module's wait options, with its defaults."""
+    return dict(
+        wait_timeout=dict(type="int", default=wait_timeout),
+        poll_interval=dict(type="float", default=poll_interval),
+        read_retries=dict(type="int", default=read_retries),
+    )
+
+
+# drs_batch_status's wait, shared by the module's argument spec and its action plugin.
+STATUS_WAIT_SPEC = wait_argument_spec(wait_timeout=600, poll_interval=10)

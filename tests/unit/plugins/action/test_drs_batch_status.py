@@ -1,0 +1,167 @@
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The controller-side wait of drs_batch_status: the module's answers are scripted, the clock is fake."""
+
+from unittest import mock
+
+import pytest
+
+from ansible_collections.hwcloud.drs.plugins.action import drs_batch_status as action
+from ansible_collections.hwcloud.drs.plugins.module_utils import _waiter
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+        self.slept = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+
+
+def answer(statuses, target="INCRE_TRANSFER_STARTED", **extra):
+    jobs = [dict(id="job-%d" % number, status=status, target=target, reached=status == target, error_code=None,
+                 error_message=None) for number, status in enumerate(statuses)]
+    summary = {}
+    for status in statuses:
+        summary[status] = summary.get(status, 0) + 1
+    result = dict(changed=False, jobs=jobs, summary=summary, reached=all(job["reached"] for job in jobs),
+                  waiting=sum(1 for job in jobs if not job["reached"]), polls=1)
+    result.update(extra)
+    return result
+
+
+def transient_failure(message="POST /v3/p/jobs/batch-status: HTTP 503"):
+    return dict(failed=True, msg=message, api_error=dict(status=503, transient=True))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = FakeClock()
+    monkeypatch.setattr(_waiter.time, "monotonic", fake.monotonic)
+    monkeypatch.setattr(_waiter.time, "sleep", fake.sleep)
+    return fake
+
+
+@pytest.fixture
+def run_action(clock, monkeypatch):
+    """``run_action(args, answers)`` -> (result, module args of each run, lines displayed)."""
+    lines = []
+    monkeypatch.setattr(action.display, "display", lambda text, *args, **kwargs: lines.append(text))
+
+    def run(args, answers):
+        task = mock.MagicMock(args=args, async_val=0, check_mode=False)
+        plugin = action.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None,
+                                     shared_loader_obj=None)
+        plugin._connection._shell.tmpdir = "/nonexistent"
+        scripted = iter(answers)
+        calls = []
+
+        def execute_module(module_name, module_args, task_vars):
+            assert module_name == "hwcloud.drs.drs_batch_status"
+            calls.append(module_args)
+            clock.now += 0.4  # one module run
+            return dict(next(scripted))
+
+        plugin._execute_module = execute_module
+        return plugin.run(task_vars={}), calls, lines
+
+    return run
+
+
+def test_without_wait_for_the_module_runs_once(run_action):
+    result, calls, lines = run_action(dict(jobs=["job-0"]), [answer(["CONFIGURATION"])])
+    assert len(calls) == 1 and lines == [] and result["summary"] == {"CONFIGURATION": 1}
+
+
+def test_polls_with_one_progress_line_each_until_every_task_is_there(run_action, clock):
+    answers = [answer(["FULL_TRANSFER_STARTED", "INCRE_TRANSFER_STARTED"],
+                      progress_summary=dict(full_transfer_lowest=40, full_transfer_median=40, longest_remaining_time=3700,
+                                            largest_incre_delay=2))] * 3 + [answer(["INCRE_TRANSFER_STARTED"] * 2)]
+    result, calls, lines = run_action(dict(jobs=["job-0", "job-1"], wait_for="auto", poll_interval=30,
+                                           progress_label="Group 1/2"), answers)
+    assert not result.get("failed") and result["polls"] == 4
+    assert len(calls) == 4 and len(lines) == 3
+    assert lines[0] == ("Group 1/2 after 0s: 1 of 2 tasks at INCRE_TRANSFER_STARTED (FULL_TRANSFER_STARTED=1, "
+                        "INCRE_TRANSFER_STARTED=1) | full transfer 40% lowest, 40% median, 1h01m left at most | "
+                        "incremental delay 2s at most")
+    assert lines[1].startswith("Group 1/2 after 30s: ")
+    # the interval runs from the start of one poll to the start of the next
+    assert clock.slept == [29.6, 29.6, 29.6]
+    assert result["elapsed"] == 90.4
+
+
+def test_a_module_failure_ends_the_wait_at_once(run_action):
+    failure = dict(answer(["FULL_TRANSFER_FAILED"]), failed=True, msg="1 of 1 DRS tasks failed ...")
+    result, calls, _lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED"),
+                                       [answer(["FULL_TRANSFER_STARTED"]), failure])
+    assert result["failed"] and result["msg"] == "1 of 1 DRS tasks failed ..." and len(calls) == 2
+    assert result["polls"] == 2
+
+
+def test_transient_read_failures_are_read_again_up_to_read_retries_in_a_row(run_action):
+    waiting, done = answer(["FULL_TRANSFER_STARTED"]), answer(["INCRE_TRANSFER_STARTED"])
+    answers = [waiting, transient_failure(), transient_failure(), waiting, transient_failure(), transient_failure(), done]
+    result, calls, lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", read_retries=2,
+                                           poll_interval=1, wait_timeout=3600), answers)
+    assert not result.get("failed") and len(calls) == 7
+    assert "reading the statuses failed (1 of 2 failed reads in a row allowed), reading again: POST" in lines[1]
+
+
+def test_more_failed_reads_in_a_row_than_allowed_end_the_wait(run_action):
+    answers = [answer(["FULL_TRANSFER_STARTED"])] + [transient_failure()] * 3
+    result, calls, _lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", read_retries=2,
+                                            poll_interval=1, wait_timeout=3600), answers)
+    assert result["failed"] and result["msg"].endswith("HTTP 503") and len(calls) == 4
+
+
+def test_a_failure_that_will_not_pass_is_not_read_again(run_action):
+    bad_request = dict(failed=True, msg="HTTP 400", api_error=dict(status=400, transient=False))
+    result, calls, _lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED"), [bad_request])
+    assert result["failed"] and len(calls) == 1
+
+
+def test_times_out_naming_the_tasks_still_waiting(run_action):
+    answers = [answer(["FULL_TRANSFER_STARTED", "INCRE_TRANSFER_STARTED"])] * 5
+    result, calls, lines = run_action(dict(jobs=["job-0", "job-1"], wait_for="INCRE_TRANSFER_STARTED", wait_timeout=25,
+                                           poll_interval=10), answers)
+    assert result["failed"] and len(calls) == 3 and len(lines) == 2
+    assert result["msg"] == ("Timed out after 25s waiting for 1 of 2 DRS tasks to reach INCRE_TRANSFER_STARTED; "
+                             "still waiting: job-0 (FULL_TRANSFER_STARTED)")
+
+
+def test_wait_timeout_zero_reads_once(run_action):
+    result, calls, _lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", wait_timeout=0),
+                                       [answer(["FULL_TRANSFER_STARTED"])])
+    assert result["failed"] and len(calls) == 1 and result["msg"].startswith("Timed out after 0s")
+
+
+def test_wait_options_from_a_survey_are_strings(run_action, clock):
+    result, _calls, _lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", wait_timeout="60",
+                                             poll_interval="2.5", read_retries="1"),
+                                        [answer(["FULL_TRANSFER_STARTED"]), answer(["INCRE_TRANSFER_STARTED"])])
+    assert not result.get("failed") and clock.slept == [2.1]
+
+
+def test_the_rpo_rto_gate_is_shown(run_action):
+    gated = answer(["INCRE_TRANSFER_STARTED"], progress_summary=dict(largest_rpo_delay=75, largest_rto_delay=4))
+    gated["jobs"][0]["reached"], gated["reached"], gated["waiting"] = False, False, 1
+    _result, _calls, lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", rpo_rto_max=60),
+                                        [gated, answer(["INCRE_TRANSFER_STARTED"])])
+    assert lines[0].endswith("| RPO 1m15s, RTO 4s at most (each must be below 60s)")
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(poll_interval=0), "poll_interval must be at least 0.1 seconds, got 0.0"),
+    (dict(poll_interval="often"), "poll_interval: 'often' is not a number"),
+    (dict(wait_timeout=-5), "wait_timeout must be 0 or more seconds, got -5"),
+    (dict(read_retries=1000), "read_retries must be between 0 and 100, got 1000"),
+])
+def test_bad_wait_options_fail_before_any_read(run_action, args, message):
+    result, calls, _lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", **args), [])
+    assert result["failed"] and result["msg"] == message and calls == []
