@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.hwcloud.drs.plugins.action import drs_batch_status as action
 from ansible_collections.hwcloud.drs.plugins.module_utils import _waiter
+from ansible_collections.hwcloud.drs.plugins.plugin_utils import _polling
 
 
 class FakeClock:
@@ -52,7 +53,7 @@ def clock(monkeypatch):
 def run_action(clock, monkeypatch):
     """``run_action(args, answers)`` -> (result, module args of each run, lines displayed)."""
     lines = []
-    monkeypatch.setattr(action.display, "display", lambda text, *args, **kwargs: lines.append(text))
+    monkeypatch.setattr(_polling.display, "display", lambda text, *args, **kwargs: lines.append(text))
 
     def run(args, answers):
         task = mock.MagicMock(args=args, async_val=0, check_mode=False)
@@ -110,7 +111,7 @@ def test_transient_read_failures_are_read_again_up_to_read_retries_in_a_row(run_
     result, calls, lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", read_retries=2,
                                            poll_interval=1, wait_timeout=3600), answers)
     assert not result.get("failed") and len(calls) == 7
-    assert "reading the statuses failed (1 of 2 failed reads in a row allowed), reading again: POST" in lines[1]
+    assert "a read failed (1 of 2 failed reads in a row allowed), reading again: POST" in lines[1]
 
 
 def test_more_failed_reads_in_a_row_than_allowed_end_the_wait(run_action):
