@@ -11,6 +11,7 @@ DEFAULT_PER_PAGE = 5
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 MAX_OFFSET = 10 ** 9
+MAX_QUERY_JOBS = 100  # batch-progress, batch-rpo-and-rto: job IDs per request
 
 
 @dataclass
@@ -112,6 +113,32 @@ def batch_starting(world, request, _params):
     return Reply.json(202, {world.scenario.start_results_key: results, "count": len(results)})
 
 
+def _query_job_ids(request, limit=MAX_QUERY_JOBS):
+    """The ``jobs`` list of ID strings of a batch query body (BatchQueryProgressReq and the like)."""
+    _require_json_content(request)
+    body = request.json_object()
+    job_ids = body.get("jobs")
+    if not isinstance(job_ids, list) or not job_ids:
+        raise invalid_parameter("jobs must be a non-empty array of job IDs.")
+    if not all(isinstance(job_id, str) and job_id for job_id in job_ids):
+        raise invalid_parameter("Every element of jobs must be a non-empty string.")
+    if len(job_ids) > limit:
+        raise ApiError(400, errors.DRS_TOO_MANY_JOBS, "At most %d job IDs can be queried in one request; %d were given." % (limit, len(job_ids)))
+    return job_ids
+
+
+def batch_progress(world, request, _params):
+    """POST /v3/{project_id}/jobs/batch-progress: a QueryProgressResp per ID, in request order."""
+    results = [world.progress_entry(job_id) for job_id in _query_job_ids(request)]
+    return Reply.json(200, {"count": len(results), "results": results})
+
+
+def batch_rpo_and_rto(world, request, _params):
+    """POST /v3/{project_id}/jobs/batch-rpo-and-rto: a QueryRpoAndRtoResp per ID, in request order."""
+    results = [world.rpo_rto_entry(job_id) for job_id in _query_job_ids(request)]
+    return Reply.json(200, {"count": len(results), "results": results})
+
+
 def commit_async_job(world, _request, params):
     """POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit."""
     return Reply.json(200, {"job": world.commit(params["async_job_id"])})
@@ -165,6 +192,8 @@ def issue_token(world, request, _params):
 ROUTES = (
     Route("batch-status", "POST", ("v3", "{project_id}", "jobs", "batch-status"), batch_status),
     Route("batch-starting", "POST", ("v3", "{project_id}", "jobs", "batch-starting"), batch_starting),
+    Route("batch-progress", "POST", ("v3", "{project_id}", "jobs", "batch-progress"), batch_progress),
+    Route("batch-rpo-and-rto", "POST", ("v3", "{project_id}", "jobs", "batch-rpo-and-rto"), batch_rpo_and_rto),
     Route("commit", "POST", ("v5", "{project_id}", "batch-async-jobs", "{async_job_id}", "commit"), commit_async_job),
     Route("async-list", "GET", ("v5", "{project_id}", "batch-async-jobs"), list_async_jobs),
     Route("async-detail", "GET", ("v5", "{project_id}", "batch-async-jobs", "{async_job_id}"), async_job_detail),

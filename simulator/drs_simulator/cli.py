@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from .scenario import ScenarioError
-from .server import Simulator
+from .server import DEFAULT_LOG_LIMIT, Simulator
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "basic.yml"
 
@@ -19,6 +19,8 @@ def parse_args(argv):
     parser.add_argument("--scenario", default=str(DEFAULT_SCENARIO), help="scenario file, YAML or JSON (default scenarios/basic.yml)")
     parser.add_argument("--speed", help="simulated seconds per real second, or 'instant' (overrides the scenario)")
     parser.add_argument("--seed", type=int, default=0, help="seed for generated IDs, jitter and fault rates (default 0)")
+    parser.add_argument("--log-limit", type=int, default=DEFAULT_LOG_LIMIT,
+                        help="request log entries kept, the newest (default %d); 0 switches the log off" % DEFAULT_LOG_LIMIT)
     parser.add_argument("--port-file", help="also write the URL to this file once listening")
     return parser.parse_args(argv)
 
@@ -26,8 +28,9 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     try:
-        simulator = Simulator(scenario=args.scenario, host=args.host, port=args.port, seed=args.seed, speed=args.speed)
-    except ScenarioError as error:
+        simulator = Simulator(scenario=args.scenario, host=args.host, port=args.port, seed=args.seed, speed=args.speed,
+                              log_limit=args.log_limit)
+    except (ScenarioError, ValueError) as error:
         sys.stderr.write("drs_sim: %s\n" % error)
         return 2
     stop = threading.Event()

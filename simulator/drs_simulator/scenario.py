@@ -27,6 +27,14 @@ VALIDATION_OUTCOMES = ("success", "failed")
 MAX_GENERATED_TASKS = 100000
 
 
+# Per task keys of batch-progress and batch-rpo-and-rto (numbers >= 0; progress <= 100).
+PROGRESS_KEYS = (
+    "progress", "remaining_time", "incre_delay", "incre_delay_start", "incre_delay_floor",
+    "rpo", "rpo_start", "rpo_floor", "rto", "rto_start", "rto_floor", "settle_seconds",
+    "apply_rows_rate", "apply_bytes_rate",
+)
+
+
 class ScenarioError(ValueError):
     """The scenario is not valid; the message names the offending key."""
 
@@ -44,6 +52,21 @@ class TaskSpec:
     forward_job_id: str = None
     transition_seconds: float = None
     async_job_id: str = None
+    # batch-progress and batch-rpo-and-rto (see progress.py); None = follow the clock
+    progress: float = None
+    remaining_time: float = None
+    incre_delay: float = None
+    incre_delay_start: float = 30.0
+    incre_delay_floor: float = 0.0
+    rpo: float = None
+    rpo_start: float = 120.0
+    rpo_floor: float = 1.0
+    rto: float = None
+    rto_start: float = 120.0
+    rto_floor: float = 1.0
+    settle_seconds: float = None
+    apply_rows_rate: int = 500
+    apply_bytes_rate: int = 262144
 
 
 @dataclass
@@ -96,6 +119,7 @@ class Scenario:
     v5_enabled: bool
     start_results_key: str
     max_start_jobs: int
+    settle_seconds: float
     auth: AuthSpec
     tasks: list = field(default_factory=list)
     async_jobs: list = field(default_factory=list)
@@ -208,7 +232,7 @@ class _ScenarioBuilder:
         top = _Section(data, "scenario", (
             "description", "project_id", "project_name", "speed", "transition_seconds", "jitter",
             "validate_seconds", "commit_seconds", "v5_enabled", "start_results_key", "max_start_jobs",
-            "auth", "tasks", "generate", "async_jobs"))
+            "settle_seconds", "auth", "tasks", "generate", "async_jobs"))
         top.string("description")
         scenario = Scenario(
             project_id=top.string("project_id", DEFAULT_PROJECT_ID),
@@ -221,6 +245,7 @@ class _ScenarioBuilder:
             v5_enabled=top.boolean("v5_enabled", True),
             start_results_key=top.string("start_results_key", "results", START_RESULTS_KEYS),
             max_start_jobs=top.integer("max_start_jobs", 100, 1, 10000),
+            settle_seconds=top.number("settle_seconds", 0.0),
             auth=self._auth(data.get("auth", {})),
         )
         for index, raw in enumerate(top.items("tasks")):
@@ -276,7 +301,7 @@ class _ScenarioBuilder:
     def _add_task(self, raw, where, default_status, async_job_id, generated_name=None):
         section = _Section(raw, where, (
             "id", "name", "status", "full_only", "task_mode", "fail_at", "error_code", "error_message",
-            "forward_job_id", "transition_seconds"))
+            "forward_job_id", "transition_seconds") + PROGRESS_KEYS)
         full_only = section.boolean("full_only", False)
         task_mode = section.string("task_mode", st.FULL_TRANS if full_only else st.FULL_INCR_TRANS, st.TASK_MODES)
         if full_only and task_mode != st.FULL_TRANS:
@@ -293,6 +318,7 @@ class _ScenarioBuilder:
             forward_job_id=section.string("forward_job_id"),
             transition_seconds=section.number("transition_seconds", None),
             async_job_id=async_job_id,
+            **self._progress_keys(section),
         )
         if task.id in self._task_ids:
             section.fail("id", "%s is used twice" % task.id)
@@ -303,6 +329,21 @@ class _ScenarioBuilder:
         self._task_ids.add(task.id)
         self._tasks.append(task)
         return task
+
+    @staticmethod
+    def _progress_keys(section):
+        """The batch-progress / batch-rpo-and-rto keys that are present (the others keep TaskSpec's defaults)."""
+        values = {}
+        for key in PROGRESS_KEYS:
+            if key not in section.data:
+                continue
+            if key in ("apply_rows_rate", "apply_bytes_rate"):
+                values[key] = section.integer(key, None, 0, 10 ** 12)
+            elif key == "progress":
+                values[key] = section.number(key, None, maximum=100)
+            else:
+                values[key] = section.number(key, None)
+        return values
 
     def _generate(self, raw, where, default_status, async_job_id):
         section = _Section(raw, where, ("count", "prefix", "status", "full_only", "task_mode"))

@@ -1,5 +1,6 @@
 """The HTTP server and the ``Simulator`` object that tests and the CLI drive."""
 
+import collections
 import copy
 import socket
 import struct
@@ -17,6 +18,9 @@ from .state import World
 
 ADMIN_PREFIX = "/_sim/"
 SHUTDOWN_POLL_SECONDS = 0.05
+# The request log keeps the newest entries only, so a simulator polled for hours (a soak test)
+# does not grow without bound; 0 switches the log off.
+DEFAULT_LOG_LIMIT = 10000
 
 
 @dataclass
@@ -33,7 +37,9 @@ class Simulator:
     ``stop()`` or a ``with`` block; ``url`` is known once started.
     """
 
-    def __init__(self, scenario=None, host="127.0.0.1", port=0, seed=0, speed=None):
+    def __init__(self, scenario=None, host="127.0.0.1", port=0, seed=0, speed=None, log_limit=DEFAULT_LOG_LIMIT):
+        if isinstance(log_limit, bool) or not isinstance(log_limit, int) or log_limit < 0:
+            raise ValueError("log_limit must be an integer >= 0")
         self.host = host
         self.port = port
         self.seed = seed
@@ -41,7 +47,8 @@ class Simulator:
         self._lock = threading.Lock()
         self._world = World(load_scenario(scenario, seed), seed, self._speed)
         self._faults = FaultBook(seed)
-        self._log = []
+        self.log_limit = log_limit
+        self._log = collections.deque(maxlen=log_limit)
         self._server = None
         self._thread = None
 
@@ -99,11 +106,11 @@ class Simulator:
     def request_log(self):
         """A copy of the API request log (admin calls excluded), oldest first."""
         with self._lock:
-            return copy.deepcopy(self._log)
+            return copy.deepcopy(list(self._log))
 
     def clear_log(self):
         with self._lock:
-            self._log = []
+            self._log.clear()
 
     def inject_fault(self, route="any", kind="status", *, status=None, body=None, retry_after=None, delay=None,
                      times=None, rate=None, calls=None):
@@ -174,19 +181,20 @@ class Simulator:
             if kind == "malformed":
                 reply = fault.mangle(reply)
         with self._lock:
-            self._log.append({
-                "time": received,
-                "sim_time": self._world.now(),
-                "request_id": request_id,
-                "method": request.method,
-                "path": request.raw_path,
-                "query": request.query(),
-                "headers": request.logged_headers(),
-                "body": request.logged_body(),
-                "route": route.name if route else None,
-                "status": reply.status if reply else None,
-                "fault": kind,
-            })
+            if self.log_limit:
+                self._log.append({
+                    "time": received,
+                    "sim_time": self._world.now(),
+                    "request_id": request_id,
+                    "method": request.method,
+                    "path": request.raw_path,
+                    "query": request.query(),
+                    "headers": request.logged_headers(),
+                    "body": request.logged_body(),
+                    "route": route.name if route else None,
+                    "status": reply.status if reply else None,
+                    "fault": kind,
+                })
         if kind in ("reset_before", "reset_after"):
             return Delivery(drop=True)
         reply.headers["X-Request-Id"] = request_id

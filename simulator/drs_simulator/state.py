@@ -8,7 +8,7 @@ zero, so whatever a request sets in motion has finished by the next request.
 
 import random
 
-from . import errors
+from . import errors, progress
 from . import statuses as st
 from .auth import Authenticator
 from .clock import SimClock
@@ -34,12 +34,23 @@ FAILED_STATUSES = st.FAILED_STATUSES
 class Task:
     """One DRS task (job); its ``spec`` is what the scenario said, the rest is live state."""
 
-    def __init__(self, spec):
+    def __init__(self, spec, now):
         self.spec = spec
         self.id = spec.id
         self.status = spec.status
+        # When the current status was entered: progress and delays are computed from it. A task seeded
+        # in incremental transfer has been there "for ever", so its delays have settled.
+        self.entered_at = float("-inf") if spec.status == st.INCRE_TRANSFER_STARTED else now
         self.timeline = []
         self.start_count = 0
+
+    def enter(self, status, at):
+        self.status = status
+        self.entered_at = at
+
+    def leaves_at(self):
+        """When the current status ends (the next timeline step), or None when it is final."""
+        return self.timeline[0][0] if self.timeline else None
 
     @property
     def task_mode(self):
@@ -47,7 +58,7 @@ class Task:
 
     def refresh(self, now):
         while self.timeline and self.timeline[0][0] <= now:
-            self.status = self.timeline.pop(0)[1]
+            self.enter(*reversed(self.timeline.pop(0)))
 
     def status_entry(self):
         """The batch-status result entry; failed statuses carry error_code and error_message."""
@@ -110,7 +121,7 @@ class World:
         self.clock = SimClock(1.0 if self.instant else self.speed)
         now = self.clock.now()
         self.auth = Authenticator(scenario, self.clock, random.Random("drs-simulator/tokens/%s" % seed))
-        self.tasks = {spec.id: Task(spec) for spec in scenario.tasks}
+        self.tasks = {spec.id: Task(spec, now) for spec in scenario.tasks}
         self._moving = set()
         for task in self.tasks.values():
             self._continue_seeded_motion(task, now)
@@ -197,13 +208,37 @@ class World:
         now = self.clock.now()
         planned = st.planned_statuses(None, task.task_mode, task.spec.fail_at)
         if start_at is not None and start_at > now:
-            task.status = st.WAITING_FOR_START
+            task.enter(st.WAITING_FOR_START, now)
             self._plan(task, planned, start_at)
         else:
-            task.status = planned[0]
+            task.enter(planned[0], now)
             self._plan(task, planned[1:], now + self._duration(task, planned[0]))
         task.start_count += 1
         return {"id": job_id, "status": "success"}
+
+    # batch-progress / batch-rpo-and-rto
+
+    def settle_seconds(self, task):
+        """How long the incremental, RPO and RTO delays take to fall to their floors (zero when instant)."""
+        if self.instant:
+            return 0.0
+        return self.scenario.settle_seconds if task.spec.settle_seconds is None else task.spec.settle_seconds
+
+    def progress_entry(self, job_id):
+        task = self.tasks.get(job_id)
+        if task is None:
+            return {"job_id": job_id, "error_code": errors.DRS_JOB_NOT_FOUND, "error_msg": "The job %s does not exist." % job_id}
+        entry = progress.progress_entry(task, self.clock.now(), self.settle_seconds(task))
+        if task.status in FAILED_STATUSES:
+            failure = task.status_entry()
+            entry.update(error_code=failure["error_code"], error_msg=failure["error_message"])
+        return entry
+
+    def rpo_rto_entry(self, job_id):
+        task = self.tasks.get(job_id)
+        if task is None:
+            return {"job_id": job_id, "error_code": errors.DRS_JOB_NOT_FOUND, "error_msg": "The job %s does not exist." % job_id}
+        return progress.rpo_rto_entry(task, self.clock.now(), self.settle_seconds(task))
 
     # batch async jobs
 
