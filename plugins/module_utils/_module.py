@@ -21,10 +21,8 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._client import (
     COLLECTION_VERSION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, AkSkAuth, DrsApiError, DrsClient, PasswordAuth,
     TokenAuth, region_endpoint, region_iam_url,
 )
+from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError, check_id
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import first_of
-
-# IDs go into URL paths and request bodies: vendor IDs are UUID-like (``...-1040402fjb21``).
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 CONNECTION_ARGUMENT_SPEC = dict(
     endpoint=dict(type="str", fallback=(env_fallback, ["HW_DRS_ENDPOINT"])),
@@ -64,16 +62,6 @@ def header_credential(params, name):
     if not HEADER_CREDENTIAL.match(value):
         raise InputError("%s holds a character that cannot be sent in an HTTP header (a space, a control or a "
                          "non-ASCII character); check how it was copied or read" % name)
-    return value
-
-
-class InputError(Exception):
-    """A module parameter that cannot be used; the message names the field."""
-
-
-def check_id(value, field):
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise InputError("%s: %r is not a valid DRS ID (letters, digits, '-' and '_', at most 64)" % (field, value))
     return value
 
 

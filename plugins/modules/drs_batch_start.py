@@ -56,9 +56,10 @@ options:
   start_time:
     description:
       - When the tasks start, unless an element of O(jobs) sets its own C(start_time).
-      - Epoch milliseconds (for example V(1608188903063)) or an ISO 8601 date and time with a UTC offset
-        (for example V(2026-12-01T02:00:00+01:00)). It is sent to the API as a string of epoch milliseconds.
-      - Without it the tasks start at once.
+      - Epoch milliseconds (for example V(1906504200000)) or an ISO 8601 date and time with a UTC offset
+        (for example V(2030-06-01T02:00:00+02:00)). It is sent to the API as a string of epoch milliseconds.
+      - Without it the tasks start at once. A start time more than 5 minutes in the past is refused for a task
+        that needs a start (leave it out to start now), and so is one after the year 2100.
       - A task already waiting for its start time keeps the start time it has.
     type: raw
   chunk_size:
@@ -86,11 +87,11 @@ EXAMPLES = r"""
       access_key: "{{ ak }}"
       secret_key: "{{ sk }}"
   hwcloud.drs.drs_batch_start:
-    start_time: "2026-12-01T02:00:00+01:00"
+    start_time: "2030-06-01T02:00:00+02:00"
     jobs:
       - 9a470239-2308-4bb5-a6bc-1040402fjb21
       - job_id: dbb8127c-b093-4b94-b764-7161e151jb2s
-        start_time: 1764554400000
+        start_time: 1906504200000
   register: drs_start
 """
 
@@ -136,44 +137,13 @@ results:
       sample: Task status does not allow the operation.
 """
 
-import datetime
-import re
-
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import START_CHUNK_SIZE, DrsApiError
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id, task_statuses
+from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError, check_id, epoch_millis, iso_utc, refuse_past
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, task_statuses
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     ALREADY_STARTED, NEEDS_START, UNKNOWN, first_of, status_class,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import resend_pause
-# Anything below this is more likely epoch seconds than milliseconds (it is before 2001-09-09).
-SMALLEST_EPOCH_MS = 10 ** 12
-
-
-def epoch_millis(value, field):
-    """The API's start time: a string of epoch milliseconds."""
-    if isinstance(value, bool) or value is None:
-        raise InputError("%s: %r is not a start time; give epoch milliseconds or ISO 8601 with a UTC offset" % (field, value))
-    if isinstance(value, int) or (isinstance(value, str) and re.match(r"^\d+$", value.strip())):
-        millis = int(value)
-        if millis < SMALLEST_EPOCH_MS:
-            raise InputError("%s: %s looks like epoch seconds; give epoch milliseconds (%d)" % (field, value, millis * 1000))
-        return str(millis)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            moment = datetime.datetime.fromisoformat(text)
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
-            raise InputError("%s: %r is not epoch milliseconds nor an ISO 8601 date-time with a UTC offset "
-                             "(for example 2026-12-01T02:00:00+01:00)" % (field, value))
-        return str(int(round(moment.timestamp() * 1000)))
-    raise InputError("%s: %r (%s) is not a start time; give epoch milliseconds or ISO 8601 with a UTC offset"
-                     % (field, value, type(value).__name__))
-
-
 class DrsBatchStart(DrsModule):
     argument_spec = dict(
         jobs=dict(type="list", elements="raw", required=True),
@@ -249,6 +219,11 @@ class DrsBatchStart(DrsModule):
             entry.update(action="failed", error_code=record.get("error_code"),
                          error_msg="task is %s, %s%s" % (
                              status, reason, ": " + record["error_message"] if record.get("error_message") else ""))
+        elif start_time is not None:
+            try:
+                refuse_past(start_time, "start_time")
+            except InputError as exc:
+                entry.update(action="failed", error_msg=str(exc))
         return entry
 
     # -- act -----------------------------------------------------------------------------
@@ -352,7 +327,7 @@ class DrsBatchStart(DrsModule):
 
 def planned(entry):
     if entry["action"] in ("started", "would_start"):
-        return "start" + (" at %s" % entry["start_time"] if entry["start_time"] else "")
+        return "start" + (" at %s (%s)" % (iso_utc(entry["start_time"]), entry["start_time"]) if entry["start_time"] else "")
     if entry["action"] == "already_started":
         return entry["status_before"]
     return "%s (cannot start)" % entry["status_before"]

@@ -57,11 +57,11 @@ def test_check_mode_on_a_started_batch_reports_no_change(drs, run_module, token_
 def test_diff_shows_status_before_and_the_plan(drs, run_module, token_args):
     ready = drs.add("CONFIGURATION", 1)
     running = drs.add("INCRE_TRANSFER_STARTED", 1, start=5)
-    run = run_module(main, dict(token_args, jobs=ready + [{"job_id": running[0]}], start_time=1764554400000),
+    run = run_module(main, dict(token_args, jobs=ready + [{"job_id": running[0]}], start_time=1906504200000),
                      check_mode=True, diff=True)
     assert run.result["diff"] == {
         "before": "%s: CONFIGURATION\n%s: INCRE_TRANSFER_STARTED\n" % (ready[0], running[0]),
-        "after": "%s: start at 1764554400000\n%s: INCRE_TRANSFER_STARTED\n" % (ready[0], running[0]),
+        "after": "%s: start at 2030-06-01T00:30:00Z (1906504200000)\n%s: INCRE_TRANSFER_STARTED\n" % (ready[0], running[0]),
     }
 
 
@@ -98,11 +98,11 @@ def test_a_job_that_cannot_start_fails_before_anything_is_sent(drs, run_module, 
 
 
 @pytest.mark.parametrize("value, sent", [
-    (1764554400000, "1764554400000"),
-    ("1764554400000", "1764554400000"),
-    ("2025-12-01T02:00:00+01:00", "1764550800000"),
-    ("2025-12-01T01:00:00Z", "1764550800000"),
-    ("2025-12-01 01:00:00.000+00:00", "1764550800000"),
+    (1906504200000, "1906504200000"),
+    ("1906504200000", "1906504200000"),
+    ("2030-06-01T02:30:00+02:00", "1906504200000"),
+    ("2030-06-01T00:30:00Z", "1906504200000"),
+    ("2030-06-01 00:30:00.000+00:00", "1906504200000"),
 ])
 def test_start_time_forms(drs, run_module, token_args, value, sent):
     ids = drs.add("CONFIGURATION", 2)
@@ -112,14 +112,14 @@ def test_start_time_forms(drs, run_module, token_args, value, sent):
 
 
 @pytest.mark.parametrize("args, message", [
-    (dict(start_time=1764554400), "start_time: 1764554400 looks like epoch seconds; give epoch milliseconds (1764554400000)"),
+    (dict(start_time=1906504200), "start_time: 1906504200 looks like epoch seconds; give epoch milliseconds (1906504200000)"),
     (dict(start_time="2025-12-01T02:00:00"), "is not epoch milliseconds nor an ISO 8601 date-time with a UTC offset"),
     (dict(start_time="tomorrow"), "start_time: 'tomorrow' is not epoch milliseconds"),
     (dict(start_time=True), "start_time: True is not a start time"),
     (dict(start_time=[1]), "start_time: [1] (list) is not a start time"),
     (dict(jobs=[{"job_id": job_id(1), "when": 1}]), "jobs[0]: unknown key(s) when"),
-    (dict(jobs=[{"start_time": 1764554400000}]), "jobs[0]: job_id is required"),
-    (dict(jobs=[job_id(1), {"job_id": job_id(1), "start_time": 1764554400000}]),
+    (dict(jobs=[{"start_time": 1906504200000}]), "jobs[0]: job_id is required"),
+    (dict(jobs=[job_id(1), {"job_id": job_id(1), "start_time": 1906504200000}]),
      "jobs[1]: task %s is listed twice with different start times" % job_id(1)),
     (dict(jobs=[42]), "jobs[0]: 42 is not a valid DRS ID"),
     (dict(jobs=[]), "jobs: give at least one task ID"),
