@@ -29,6 +29,8 @@ DEFAULT_FAILURE_CODES = {
 # every *_FAILED status has a default text, so a scenario can seed any of them
 assert set(DEFAULT_FAILURE_CODES) == set(st.FAILED_STATUSES)
 FAILED_STATUSES = st.FAILED_STATUSES
+# A dual-active backward task starts only while the forward task's RPO and RTO are below this (seconds).
+DUAL_ACTIVE_MAX_DELAY = 60
 
 
 class Task:
@@ -205,6 +207,13 @@ class World:
             return _start_failed(job_id, errors.DRS_FORWARD_NOT_RUNNING,
                                  "The forward job %s of this dual-active pair is %s; the backward job can be started only "
                                  "when the forward job is INCRE_TRANSFER_STARTED." % (forward.id, forward.status))
+        if forward is not None:
+            # The seed page: the forward task's RPO and RTO must also be below 60 s (as batch-rpo-and-rto reports them).
+            rpo, rto = (int(value) for value in progress.rpo_rto(forward, self.clock.now(), self.settle_seconds(forward)))
+            if rpo >= DUAL_ACTIVE_MAX_DELAY or rto >= DUAL_ACTIVE_MAX_DELAY:
+                return _start_failed(job_id, errors.DRS_FORWARD_DELAY_TOO_HIGH,
+                                     "The forward job %s of this dual-active pair has RPO %d s and RTO %d s; the backward job can be "
+                                     "started only when both are below %d s." % (forward.id, rpo, rto, DUAL_ACTIVE_MAX_DELAY))
         now = self.clock.now()
         planned = st.planned_statuses(None, task.task_mode, task.spec.fail_at)
         if start_at is not None and start_at > now:
