@@ -52,6 +52,7 @@ class TaskSpec:
     forward_job_id: str = None
     transition_seconds: float = None
     async_job_id: str = None
+    after_commit: str = None
     # batch-progress and batch-rpo-and-rto (see progress.py); None = follow the clock
     progress: float = None
     remaining_time: float = None
@@ -301,15 +302,18 @@ class _ScenarioBuilder:
     def _add_task(self, raw, where, default_status, async_job_id, generated_name=None):
         section = _Section(raw, where, (
             "id", "name", "status", "full_only", "task_mode", "fail_at", "error_code", "error_message",
-            "forward_job_id", "transition_seconds") + PROGRESS_KEYS)
+            "forward_job_id", "transition_seconds", "after_commit") + PROGRESS_KEYS)
         full_only = section.boolean("full_only", False)
+        after_commit = section.string("after_commit", None, st.TASK_STATUSES)
         task_mode = section.string("task_mode", st.FULL_TRANS if full_only else st.FULL_INCR_TRANS, st.TASK_MODES)
         if full_only and task_mode != st.FULL_TRANS:
             section.fail("task_mode", "%s contradicts full_only: true (which means FULL_TRANS)" % task_mode)
         task = TaskSpec(
             id=section.string("id") or self._task_id(),
             name=section.string("name", generated_name),
-            status=section.string("status", default_status, st.TASK_STATUSES),
+            # in an async job seeded as committed, the commit has already made what after_commit says
+            status=section.string("status", after_commit if after_commit and default_status == st.CONFIGURATION else default_status,
+                                  st.TASK_STATUSES),
             full_only=task_mode == st.FULL_TRANS,
             task_mode=task_mode,
             fail_at=section.string("fail_at", None, tuple(st.FAILURE_REPLACES)),
@@ -318,12 +322,17 @@ class _ScenarioBuilder:
             forward_job_id=section.string("forward_job_id"),
             transition_seconds=section.number("transition_seconds", None),
             async_job_id=async_job_id,
+            after_commit=after_commit,
             **self._progress_keys(section),
         )
         if task.id in self._task_ids:
             section.fail("id", "%s is used twice" % task.id)
         if task.fail_at in st.START_FAILURES and not st.failure_fits_mode(task.fail_at, task.task_mode):
             section.fail("fail_at", "%s cannot happen to a %s task (task_mode, or full_only)" % (task.fail_at, task.task_mode))
+        if task.after_commit and async_job_id is None:
+            section.fail("after_commit", "applies only to tasks of an async job (they are created on commit)")
+        if task.after_commit and task.fail_at == st.CREATE_FAILED:
+            section.fail("after_commit", "and fail_at: CREATE_FAILED both say what the commit makes; give one")
         if task.fail_at == st.CREATE_FAILED and async_job_id is None:
             section.fail("fail_at", "CREATE_FAILED applies only to tasks of an async job (they are created on commit)")
         self._task_ids.add(task.id)

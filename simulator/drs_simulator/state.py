@@ -82,6 +82,7 @@ class Task:
             "full_only": self.spec.full_only,
             "task_mode": self.spec.task_mode,
             "fail_at": self.spec.fail_at,
+            "after_commit": self.spec.after_commit,
             "timeline": [{"at": at, "status": status} for at, status in self.timeline],
         }
 
@@ -272,7 +273,8 @@ class World:
         created_at = self.clock.now() + (0.0 if self.instant else self.scenario.commit_seconds)
         for task_id in job.spec.task_ids:
             task = self.tasks[task_id]
-            outcome = st.CREATE_FAILED if task.spec.fail_at == st.CREATE_FAILED else st.CONFIGURATION
+            # after_commit: the task ends up released, deleted, failed ... instead of CONFIGURATION, and stays there
+            outcome = task.spec.after_commit or (st.CREATE_FAILED if task.spec.fail_at == st.CREATE_FAILED else st.CONFIGURATION)
             task.timeline = [(created_at, outcome)]
             self._moving.add(task_id)
         return {"async_job_id": async_job_id, "status": job.status, "msg": "success"}
