@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from . import errors
 from .errors import ApiError, invalid_parameter
 from .request import Reply
+from .statuses import TASK_STATUSES
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 5
@@ -139,6 +140,75 @@ def batch_rpo_and_rto(world, request, _params):
     return Reply.json(200, {"count": len(results), "results": results})
 
 
+LIST_DEFAULT_PER_PAGE = 10
+MAX_NAME_TERMS = 100
+LIST_ENUMS = {
+    "db_use_type": ("migration", "sync", "cloudDataGuard"),
+    "net_type": ("vpn", "vpc", "eip"),
+}
+
+
+def _list_filters(body):
+    """The filters of a QueryJobsReq body; a field that is absent or null does not filter."""
+    filters = {}
+    for key in ("name", "status", "engine_type", "db_use_type", "net_type", "enterprise_project_id", "service_name", "instance_ip"):
+        value = body.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise invalid_parameter("%s must be a string." % key)
+        if key == "enterprise_project_id" and value == "":
+            raise invalid_parameter("enterprise_project_id cannot be an empty string; leave it out (null) to list every project.")
+        if value == "" or key == "service_name":
+            continue  # an empty filter filters nothing; service_name only says EPS is on
+        if key == "instance_ip":
+            raise invalid_parameter("instance_ip is not simulated (scenario tasks have no database instances).")
+        if key == "status" and value not in TASK_STATUSES:
+            raise invalid_parameter("status %s is not a task status." % value)
+        if key in LIST_ENUMS and value not in LIST_ENUMS[key]:
+            raise invalid_parameter("%s must be one of %s." % (key, ", ".join(LIST_ENUMS[key])))
+        filters[key] = value
+    if "name" in filters:
+        # "task name or ID; several task IDs separated by commas, at most 100"
+        terms = [term.strip() for term in filters["name"].split(",") if term.strip()]
+        if len(terms) > MAX_NAME_TERMS:
+            raise invalid_parameter("name holds %d comma-separated terms; at most %d." % (len(terms), MAX_NAME_TERMS))
+        filters["name"] = terms
+    tags = body.get("tags")
+    if tags is not None:
+        if not isinstance(tags, dict) or not all(isinstance(value, str) for value in tags.values()):
+            raise invalid_parameter("tags must be an object of string values.")
+        if tags:
+            filters["tags"] = tags
+    if body.get("instance_ids"):
+        raise invalid_parameter("instance_ids is not simulated (scenario tasks have no database instances).")
+    return filters
+
+
+def list_jobs(world, request, _params):
+    """POST /v3/{project_id}/jobs (ShowJobList): {total_record, jobs: [JobInfo]}, newest first, paged."""
+    _require_json_content(request)
+    body = request.json_object()
+    cur_page = body.get("cur_page", 1)
+    per_page = body.get("per_page", LIST_DEFAULT_PER_PAGE)
+    if cur_page is None:
+        cur_page = 1
+    if per_page is None:
+        per_page = LIST_DEFAULT_PER_PAGE
+    if not _is_int(cur_page) or cur_page < 0:
+        raise invalid_parameter("cur_page must be an integer >= 0.")
+    if not _is_int(per_page) or not 0 <= per_page <= MAX_PER_PAGE:
+        raise invalid_parameter("per_page must be an integer from 0 to %d." % MAX_PER_PAGE)
+    if per_page == 0 and cur_page > 1:
+        raise invalid_parameter("With per_page 0 (every task), cur_page must be 0 or 1.")
+    jobs = world.list_jobs(_list_filters(body))
+    if per_page == 0 or cur_page == 0:
+        page = jobs  # 0 = every task on one page (the SDK's QueryJobsReq)
+    else:
+        page = jobs[(cur_page - 1) * per_page:cur_page * per_page]
+    return Reply.json(200, {"total_record": len(jobs), "jobs": page})
+
+
 def commit_async_job(world, _request, params):
     """POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit."""
     return Reply.json(200, {"job": world.commit(params["async_job_id"])})
@@ -194,6 +264,7 @@ ROUTES = (
     Route("batch-starting", "POST", ("v3", "{project_id}", "jobs", "batch-starting"), batch_starting),
     Route("batch-progress", "POST", ("v3", "{project_id}", "jobs", "batch-progress"), batch_progress),
     Route("batch-rpo-and-rto", "POST", ("v3", "{project_id}", "jobs", "batch-rpo-and-rto"), batch_rpo_and_rto),
+    Route("list-jobs", "POST", ("v3", "{project_id}", "jobs"), list_jobs),
     Route("commit", "POST", ("v5", "{project_id}", "batch-async-jobs", "{async_job_id}", "commit"), commit_async_job),
     Route("async-list", "GET", ("v5", "{project_id}", "batch-async-jobs"), list_async_jobs),
     Route("async-detail", "GET", ("v5", "{project_id}", "batch-async-jobs", "{async_job_id}"), async_job_detail),

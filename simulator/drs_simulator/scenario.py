@@ -27,6 +27,15 @@ VALIDATION_OUTCOMES = ("success", "failed")
 MAX_GENERATED_TASKS = 100000
 
 
+# Per task keys of the task list, and the values the SDK documents for those that have a fixed set.
+LIST_KEYS = ("engine_type", "db_use_type", "net_type", "job_direction", "enterprise_project_id", "tags", "create_time",
+             "description", "children")
+LIST_CHOICES = {
+    "db_use_type": ("migration", "sync", "cloudDataGuard"),
+    "net_type": ("vpn", "vpc", "eip"),
+    "job_direction": ("up", "down", "non-dbs"),
+}
+
 # Per task keys of batch-progress and batch-rpo-and-rto (numbers >= 0; progress <= 100).
 PROGRESS_KEYS = (
     "progress", "remaining_time", "incre_delay", "incre_delay_start", "incre_delay_floor",
@@ -53,6 +62,17 @@ class TaskSpec:
     transition_seconds: float = None
     async_job_id: str = None
     after_commit: str = None
+    # the task list (POST /v3/{project_id}/jobs)
+    engine_type: str = "mysql"
+    db_use_type: str = "migration"
+    net_type: str = "eip"
+    job_direction: str = "up"
+    enterprise_project_id: str = "0"
+    tags: dict = field(default_factory=dict)
+    create_time: int = None
+    description: str = ""
+    parent_id: str = None
+    child_ids: list = field(default_factory=list)
     # batch-progress and batch-rpo-and-rto (see progress.py); None = follow the clock
     progress: float = None
     remaining_time: float = None
@@ -299,10 +319,10 @@ class _ScenarioBuilder:
             raise ScenarioError("%s needs name, password and domain" % where)
         return UserSpec(section.string("name"), section.string("password"), section.string("domain"))
 
-    def _add_task(self, raw, where, default_status, async_job_id, generated_name=None):
+    def _add_task(self, raw, where, default_status, async_job_id, generated_name=None, parent_id=None):
         section = _Section(raw, where, (
             "id", "name", "status", "full_only", "task_mode", "fail_at", "error_code", "error_message",
-            "forward_job_id", "transition_seconds", "after_commit") + PROGRESS_KEYS)
+            "forward_job_id", "transition_seconds", "after_commit") + LIST_KEYS + PROGRESS_KEYS)
         full_only = section.boolean("full_only", False)
         after_commit = section.string("after_commit", None, st.TASK_STATUSES)
         task_mode = section.string("task_mode", st.FULL_TRANS if full_only else st.FULL_INCR_TRANS, st.TASK_MODES)
@@ -323,6 +343,8 @@ class _ScenarioBuilder:
             transition_seconds=section.number("transition_seconds", None),
             async_job_id=async_job_id,
             after_commit=after_commit,
+            parent_id=parent_id,
+            **self._list_keys(section),
             **self._progress_keys(section),
         )
         if task.id in self._task_ids:
@@ -337,7 +359,27 @@ class _ScenarioBuilder:
             section.fail("fail_at", "CREATE_FAILED applies only to tasks of an async job (they are created on commit)")
         self._task_ids.add(task.id)
         self._tasks.append(task)
+        for index, child in enumerate(section.items("children")):
+            if async_job_id is not None or parent_id is not None:
+                section.fail("children", "are for plain tasks (not in an async job, not inside another child)")
+            task.child_ids.append(self._add_task(child, "%s.children[%d]" % (where, index), st.CONFIGURATION, None, parent_id=task.id).id)
         return task
+
+    @staticmethod
+    def _list_keys(section):
+        """The task list keys that are present (the others keep TaskSpec's defaults)."""
+        values = {}
+        for key in ("engine_type", "db_use_type", "net_type", "job_direction", "enterprise_project_id", "description"):
+            if key in section.data:
+                values[key] = section.string(key, None, LIST_CHOICES.get(key))
+        if "tags" in section.data:
+            tags = section.data["tags"]
+            if not isinstance(tags, dict) or not all(isinstance(k, str) and k and isinstance(v, str) for k, v in tags.items()):
+                section.fail("tags", "must be a mapping of non-empty string keys to string values")
+            values["tags"] = dict(tags)
+        if "create_time" in section.data:
+            values["create_time"] = section.integer("create_time", None, 0, 10 ** 14)
+        return values
 
     @staticmethod
     def _progress_keys(section):

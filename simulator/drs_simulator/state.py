@@ -8,7 +8,7 @@ zero, so whatever a request sets in motion has finished by the next request.
 
 import random
 
-from . import errors, progress
+from . import errors, joblist, progress
 from . import statuses as st
 from .auth import Authenticator
 from .clock import SimClock
@@ -45,6 +45,7 @@ class Task:
         self.entered_at = float("-inf") if spec.status == st.INCRE_TRANSFER_STARTED else now
         self.timeline = []
         self.start_count = 0
+        self.created_at = now
 
     def enter(self, status, at):
         self.status = status
@@ -83,6 +84,7 @@ class Task:
             "task_mode": self.spec.task_mode,
             "fail_at": self.spec.fail_at,
             "after_commit": self.spec.after_commit,
+            "parent_id": self.spec.parent_id,
             "timeline": [{"at": at, "status": status} for at, status in self.timeline],
         }
 
@@ -134,6 +136,13 @@ class World:
             validate_seconds = scenario.validate_seconds if spec.validate_seconds is None else spec.validate_seconds
             created_at = now - 60.0 * (count - index)  # older first, so listing order follows the file
             self.async_jobs[spec.id] = AsyncJob(spec, created_at, now + (0.0 if self.instant else validate_seconds))
+        # Tasks are older the earlier they appear (a second apart); those of an async job were created with it.
+        for index, task in enumerate(self.tasks.values()):
+            task.created_at = now - (len(self.tasks) - index)
+            if task.spec.async_job_id is not None:
+                task.created_at = self.async_jobs[task.spec.async_job_id].created_at
+            if task.spec.create_time is not None:
+                task.created_at = task.spec.create_time / 1000.0
 
     def _duration(self, task, status):
         """Simulated seconds ``task`` stays in ``status``; a seeded jitter keeps tasks out of lockstep."""
@@ -203,6 +212,8 @@ class World:
         if task.status != st.STARTABLE:
             return _start_failed(job_id, errors.DRS_STATUS_FORBIDS_START,
                                  "The job status %s does not allow this operation; only a job in CONFIGURATION can be started." % task.status)
+        if task.spec.child_ids:
+            return _start_failed(job_id, errors.DRS_PARENT_JOB, "The job %s is a parent job; start its child jobs instead." % job_id)
         forward = self.tasks.get(task.spec.forward_job_id)
         if forward is not None and forward.status != st.INCRE_TRANSFER_STARTED:
             return _start_failed(job_id, errors.DRS_FORWARD_NOT_RUNNING,
@@ -249,6 +260,23 @@ class World:
         if task is None:
             return {"job_id": job_id, "error_code": errors.DRS_JOB_NOT_FOUND, "error_msg": "The job %s does not exist." % job_id}
         return progress.rpo_rto_entry(task, self.clock.now(), self.settle_seconds(task))
+
+    # the task list
+
+    def list_jobs(self, filters):
+        """JobInfo entries of the top-level tasks passing ``filters``, newest first (ties: scenario order)."""
+        ordered = sorted(enumerate(self.tasks.values()), key=lambda pair: (-pair[1].created_at, pair[0]))
+        entries = []
+        for _index, task in ordered:
+            if task.spec.parent_id is not None or not joblist.matches(task, filters):
+                continue
+            children = []
+            for child_id in task.spec.child_ids:
+                child = self.tasks[child_id]
+                failure = child.status_entry().get("error_message")
+                children.append(joblist.child_info(child, failure))
+            entries.append(joblist.job_info(task, children))
+        return entries
 
     # batch async jobs
 
