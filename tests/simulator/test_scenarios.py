@@ -31,7 +31,8 @@ def test_readme_example_scenario_loads():
     readme = (SIMULATOR_DIR / "README.md").read_text(encoding="utf-8")
     example = re.search(r"## Scenario format.*?```yaml\n(.*?)```", readme, re.S).group(1)
     state = Simulator(yaml.safe_load(example)).state()
-    assert len(state["tasks"]) == 2 + 1000 + 14
+    assert len(state["tasks"]) == 2 + 3 + 1000 + 14  # plain tasks, a parent with two children, generated, async
+    assert [task["parent_id"] for task in state["tasks"][2:5]] == [None, state["tasks"][2]["id"], state["tasks"][2]["id"]]
     assert state["tasks"][1]["forward_job_id"] == state["tasks"][0]["id"]
 
 
