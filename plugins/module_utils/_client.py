@@ -59,6 +59,18 @@ PROGRESS_PATH = "/v3/{project_id}/jobs/batch-progress"
 RPO_RTO_PATH = "/v3/{project_id}/jobs/batch-rpo-and-rto"
 START_PATH = "/v3/{project_id}/jobs/batch-starting"
 ASYNC_JOBS_PATH = "/v5/{project_id}/batch-async-jobs"
+# Vendor SDK models QueryJobsReq / ShowJobListResponse (JobInfo, ChildrenJobInfo): per_page is 0..100
+# (0 = everything at once, which we avoid: one unbounded answer), cur_page counts from 1.
+LIST_PATH = "/v3/{project_id}/jobs"
+LIST_PAGE_SIZE = 100
+# Listing stops here (100,000 tasks), whatever total_record says.
+MAX_LIST_PAGES = 1000
+# Vendor SDK models BatchPrecheckReq (PreCheckInfo) / BatchCheckJobsResponse (PostPreCheckResp) and
+# BatchQueryPrecheckResultReq (task IDs) / BatchCheckResultsResponse (QueryPreCheckResp). No limit is
+# documented for either: they get the 100 of the other batch calls.
+PRECHECK_PATH = "/v3/{project_id}/jobs/batch-precheck"
+PRECHECK_RESULT_PATH = "/v3/{project_id}/jobs/batch-precheck-result"
+PRECHECK_CHUNK_SIZE = 100
 BACKOFF_MAX = 30
 
 # Huawei Cloud hosts are ``<service>.<region>.myhuaweicloud.com``; these regions differ.
@@ -394,6 +406,52 @@ class DrsClient:
                 return tasks
         raise DrsApiError("more than %d pages of tasks (total_count %r)" % (MAX_ASYNC_DETAIL_PAGES, payload.get("total_count")),
                           "GET", path)
+
+    def list_jobs(self, filters):
+        """Every task (``JobInfo`` dicts) matching ``filters`` (``QueryJobsReq`` fields), page by page."""
+        jobs = []
+        previous = None
+        for page_number in range(1, MAX_LIST_PAGES + 1):
+            payload = self.call("POST", LIST_PATH, dict(filters, cur_page=page_number, per_page=LIST_PAGE_SIZE))
+            page = _records(payload, "jobs", "POST", LIST_PATH)
+            if page and page == previous:
+                raise DrsApiError("the answer for cur_page %d repeats the page before (is cur_page ignored?); total_record is %r"
+                                  % (page_number, payload.get("total_record")), "POST", LIST_PATH)
+            previous = page
+            jobs.extend(page)
+            total = payload.get("total_record")
+            # Without a usable total_record, a short page is the last one.
+            if not page or (len(jobs) >= total if isinstance(total, int) else len(page) < LIST_PAGE_SIZE):
+                return jobs
+        raise DrsApiError("more than %d pages of tasks (total_record %r)" % (MAX_LIST_PAGES, payload.get("total_record")),
+                          "POST", LIST_PATH)
+
+    def start_prechecks(self, jobs):
+        """One batch-precheck request; ``jobs`` are ``{job_id, precheck_mode}`` dicts (at most 100).
+
+        Returns the per-task answers (``id``, ``precheck_id``, ``status`` success|failed, ``error_code``, ``error_msg``).
+        """
+        payload = self.call("POST", PRECHECK_PATH, {"jobs": jobs}, idempotent=False)
+        return _records(payload, "results", "POST", PRECHECK_PATH, outcome_unknown=True)
+
+    def precheck_results(self, job_ids):
+        """The latest precheck result (``QueryPreCheckResp``) of each distinct task ID, 100 IDs a call.
+
+        The result carries no task ID: the API answers in the order of the request, so an answer
+        with another number of results than IDs asked for cannot be matched and is an error.
+        Returns ``{task ID: result}``.
+        """
+        unique_ids = list(dict.fromkeys(job_ids))
+        by_id = {}
+        for first in range(0, len(unique_ids), PRECHECK_CHUNK_SIZE):
+            chunk = unique_ids[first:first + PRECHECK_CHUNK_SIZE]
+            payload = self.call("POST", PRECHECK_RESULT_PATH, {"jobs": chunk})
+            results = _records(payload, "results", "POST", PRECHECK_RESULT_PATH)
+            if len(results) != len(chunk):
+                raise DrsApiError("%d results for %d task IDs: without a task ID in each result they cannot be matched"
+                                  % (len(results), len(chunk)), "POST", PRECHECK_RESULT_PATH, transient=True)
+            by_id.update(zip(chunk, results))
+        return by_id
 
     def commit_async_job(self, async_job_id):
         payload = self.call("POST", ASYNC_JOBS_PATH + "/%s/commit" % async_job_id, idempotent=False)

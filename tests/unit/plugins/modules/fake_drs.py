@@ -16,6 +16,11 @@ START_URI = "/v3/%s/jobs/batch-starting" % PROJECT
 PROGRESS_URI = "/v3/%s/jobs/batch-progress" % PROJECT
 RPO_RTO_URI = "/v3/%s/jobs/batch-rpo-and-rto" % PROJECT
 ASYNC_URI = "/v5/%s/batch-async-jobs" % PROJECT
+LIST_URI = "/v3/%s/jobs" % PROJECT
+PRECHECK_URI = "/v3/%s/jobs/batch-precheck" % PROJECT
+PRECHECK_RESULT_URI = "/v3/%s/jobs/batch-precheck-result" % PROJECT
+# The filters of QueryJobsReq the fake applies, each by equality (name by substring, see list_jobs).
+LIST_FILTERS = ("status", "engine_type", "db_use_type", "net_type")
 
 
 def job_id(number):
@@ -43,6 +48,18 @@ class FakeDrs:
         httpserver.expect_request(PROGRESS_URI, method="POST").respond_with_handler(self.batch_progress)
         httpserver.expect_request(RPO_RTO_URI, method="POST").respond_with_handler(self.batch_rpo_rto)
         httpserver.expect_request(START_URI, method="POST").respond_with_handler(self.batch_start)
+        # JobInfo dicts listed by POST /v3/{project_id}/jobs, in this order
+        self.listed = []
+        # task ID -> the QueryPreCheckResp answered for it; a task without one answers an error entry
+        self.precheck_results = {}
+        # task ID -> the results its reads answer after a precheck start, one per read (the last one stays)
+        self.after_precheck = {}
+        self.started_prechecks = {}
+        self.refuse_precheck = {}
+        self.precheck_starts = 0
+        httpserver.expect_request(LIST_URI, method="POST").respond_with_handler(self.list_jobs)
+        httpserver.expect_request(PRECHECK_URI, method="POST").respond_with_handler(self.batch_precheck)
+        httpserver.expect_request(PRECHECK_RESULT_URI, method="POST").respond_with_handler(self.batch_precheck_result)
 
     def add(self, status, count=1, start=0):
         ids = [job_id(start + n) for n in range(count)]
@@ -122,3 +139,50 @@ class FakeDrs:
         for task_id in self.async_tasks[async_id]:
             self.tasks[task_id] = "CONFIGURATION"
         return json_response({"job": {"async_job_id": async_id, "status": "COMMIT_SUCCESS", "msg": "success"}})
+
+    def list_job(self, name, status="CONFIGURATION", **fields):
+        record = dict(id=job_id(len(self.listed) + 5000), name=name, status=status, engine_type="mysql",
+                      db_use_type="migration", net_type="vpc", task_type="FULL_INCR_TRANS", job_direction="up",
+                      create_time="1764558000000", description=None, children=[])
+        record.update(fields)
+        self.listed.append(record)
+        return record["id"]
+
+    def list_jobs(self, request):
+        """A server that searches for ``name`` inside names, as the vendor page leaves open."""
+        body = request.get_json()
+        matching = [job for job in self.listed
+                    if all(body.get(key) in (None, job.get(key)) for key in LIST_FILTERS)
+                    and body.get("name", "") in job["name"]
+                    and all(job.get("tags", {}).get(key) == value for key, value in (body.get("tags") or {}).items())]
+        first = (body["cur_page"] - 1) * body["per_page"]
+        page = [dict((key, value) for key, value in job.items() if key != "tags") for job in matching[first:first + body["per_page"]]]
+        return json_response({"total_record": len(matching), "jobs": page})
+
+    def precheck_result(self, task_id, progress="100%", passed=True, rate=None, items=(), precheck_id=None):
+        return {"precheck_id": precheck_id or "pc-" + task_id, "result": passed, "process": progress,
+                "total_passed_rate": rate or ("100%" if passed else "80%"), "precheck_result": list(items)}
+
+    def batch_precheck(self, request):
+        self.precheck_starts += 1
+        results = []
+        for job in request.get_json()["jobs"]:
+            task_id = job["job_id"]
+            if task_id in self.refuse_precheck:
+                results.append(dict(id=task_id, status="failed", **self.refuse_precheck[task_id]))
+                continue
+            precheck_id = "pc-%s-%d" % (task_id, self.precheck_starts)
+            script = self.after_precheck.get(task_id) or [self.precheck_result(task_id)]
+            self.started_prechecks[task_id] = [dict(result, precheck_id=precheck_id) for result in script]
+            results.append({"id": task_id, "precheck_id": precheck_id, "status": "success"})
+        return json_response({"results": results, "count": len(results)})
+
+    def batch_precheck_result(self, request):
+        results = []
+        for task_id in request.get_json()["jobs"]:
+            script = self.started_prechecks.get(task_id)
+            if script:
+                self.precheck_results[task_id] = script.pop(0) if len(script) > 1 else script[0]
+            results.append(self.precheck_results.get(task_id) or {
+                "error_code": "DRS.10040004", "error_msg": "No precheck result of the job %s." % task_id})
+        return json_response({"results": results, "count": len(results)})
