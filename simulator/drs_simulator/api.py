@@ -209,6 +209,41 @@ def list_jobs(world, request, _params):
     return Reply.json(200, {"total_record": len(jobs), "jobs": page})
 
 
+PRECHECK_MODES = ("forStartJob", "forRetryJob")
+
+
+def batch_precheck(world, request, _params):
+    """POST /v3/{project_id}/jobs/batch-precheck (BatchPrecheckReq): 200 with a PostPreCheckResp per job."""
+    _require_json_content(request)
+    body = request.json_object()
+    entries = body.get("jobs")
+    if not isinstance(entries, list) or not entries:
+        raise invalid_parameter("jobs must be a non-empty array of {job_id, precheck_mode} objects.")
+    if len(entries) > MAX_QUERY_JOBS:
+        raise ApiError(400, errors.DRS_TOO_MANY_JOBS, "At most %d jobs can be prechecked in one request; %d were given." % (MAX_QUERY_JOBS, len(entries)))
+    checks, seen = [], set()
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("job_id"), str) or not entry["job_id"]:
+            raise invalid_parameter("Every element of jobs must be an object with a non-empty string job_id.")
+        if entry.get("precheck_mode") not in PRECHECK_MODES:
+            raise invalid_parameter("precheck_mode of job %s must be forStartJob or forRetryJob." % entry["job_id"])
+        if entry["job_id"] in seen:
+            raise invalid_parameter("The job ID %s appears more than once; job IDs must be unique." % entry["job_id"])
+        seen.add(entry["job_id"])
+        checks.append((entry["job_id"], entry["precheck_mode"]))
+    results = [world.precheck(job_id, mode) for job_id, mode in checks]
+    return Reply.json(200, {"results": results, "count": len(results)})
+
+
+def batch_precheck_result(world, request, _params):
+    """POST /v3/{project_id}/jobs/batch-precheck-result (BatchQueryPrecheckResultReq): a QueryPreCheckResp per ID."""
+    some_ids = _query_job_ids(request)
+    if len(set(some_ids)) != len(some_ids):
+        raise invalid_parameter("jobs must not hold the same ID twice.")
+    results = [world.precheck_result(some_id) for some_id in some_ids]
+    return Reply.json(200, {"results": results, "count": len(results)})
+
+
 def commit_async_job(world, _request, params):
     """POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit."""
     return Reply.json(200, {"job": world.commit(params["async_job_id"])})
@@ -264,6 +299,8 @@ ROUTES = (
     Route("batch-starting", "POST", ("v3", "{project_id}", "jobs", "batch-starting"), batch_starting),
     Route("batch-progress", "POST", ("v3", "{project_id}", "jobs", "batch-progress"), batch_progress),
     Route("batch-rpo-and-rto", "POST", ("v3", "{project_id}", "jobs", "batch-rpo-and-rto"), batch_rpo_and_rto),
+    Route("batch-precheck", "POST", ("v3", "{project_id}", "jobs", "batch-precheck"), batch_precheck),
+    Route("batch-precheck-result", "POST", ("v3", "{project_id}", "jobs", "batch-precheck-result"), batch_precheck_result),
     Route("list-jobs", "POST", ("v3", "{project_id}", "jobs"), list_jobs),
     Route("commit", "POST", ("v5", "{project_id}", "batch-async-jobs", "{async_job_id}", "commit"), commit_async_job),
     Route("async-list", "GET", ("v5", "{project_id}", "batch-async-jobs"), list_async_jobs),

@@ -73,6 +73,9 @@ class TaskSpec:
     description: str = ""
     parent_id: str = None
     child_ids: list = field(default_factory=list)
+    # prechecks
+    precheck_seconds: float = None
+    precheck_items: list = field(default_factory=list)
     # batch-progress and batch-rpo-and-rto (see progress.py); None = follow the clock
     progress: float = None
     remaining_time: float = None
@@ -141,6 +144,7 @@ class Scenario:
     start_results_key: str
     max_start_jobs: int
     settle_seconds: float
+    require_precheck: bool
     auth: AuthSpec
     tasks: list = field(default_factory=list)
     async_jobs: list = field(default_factory=list)
@@ -253,7 +257,7 @@ class _ScenarioBuilder:
         top = _Section(data, "scenario", (
             "description", "project_id", "project_name", "speed", "transition_seconds", "jitter",
             "validate_seconds", "commit_seconds", "v5_enabled", "start_results_key", "max_start_jobs",
-            "settle_seconds", "auth", "tasks", "generate", "async_jobs"))
+            "settle_seconds", "require_precheck", "auth", "tasks", "generate", "async_jobs"))
         top.string("description")
         scenario = Scenario(
             project_id=top.string("project_id", DEFAULT_PROJECT_ID),
@@ -267,6 +271,7 @@ class _ScenarioBuilder:
             start_results_key=top.string("start_results_key", "results", START_RESULTS_KEYS),
             max_start_jobs=top.integer("max_start_jobs", 100, 1, 10000),
             settle_seconds=top.number("settle_seconds", 0.0),
+            require_precheck=top.boolean("require_precheck", False),
             auth=self._auth(data.get("auth", {})),
         )
         for index, raw in enumerate(top.items("tasks")):
@@ -322,7 +327,8 @@ class _ScenarioBuilder:
     def _add_task(self, raw, where, default_status, async_job_id, generated_name=None, parent_id=None):
         section = _Section(raw, where, (
             "id", "name", "status", "full_only", "task_mode", "fail_at", "error_code", "error_message",
-            "forward_job_id", "transition_seconds", "after_commit") + LIST_KEYS + PROGRESS_KEYS)
+            "forward_job_id", "transition_seconds", "after_commit", "precheck_seconds", "precheck_items")
+            + LIST_KEYS + PROGRESS_KEYS)
         full_only = section.boolean("full_only", False)
         after_commit = section.string("after_commit", None, st.TASK_STATUSES)
         task_mode = section.string("task_mode", st.FULL_TRANS if full_only else st.FULL_INCR_TRANS, st.TASK_MODES)
@@ -344,6 +350,8 @@ class _ScenarioBuilder:
             async_job_id=async_job_id,
             after_commit=after_commit,
             parent_id=parent_id,
+            precheck_seconds=section.number("precheck_seconds", None),
+            precheck_items=self._precheck_items(section, where),
             **self._list_keys(section),
             **self._progress_keys(section),
         )
@@ -364,6 +372,21 @@ class _ScenarioBuilder:
                 section.fail("children", "are for plain tasks (not in an async job, not inside another child)")
             task.child_ids.append(self._add_task(child, "%s.children[%d]" % (where, index), st.CONFIGURATION, None, parent_id=task.id).id)
         return task
+
+    @staticmethod
+    def _precheck_items(section, where):
+        """Scripted PrecheckResult items: {item, result (FAILED default, ALARM, PASSED), failed_reason, group}."""
+        items = []
+        for index, raw in enumerate(section.items("precheck_items")):
+            item = _Section(raw, "%s.precheck_items[%d]" % (where, index), ("item", "result", "failed_reason", "group"))
+            if "item" not in raw:
+                raise ScenarioError("%s.precheck_items[%d] needs item (the check item's name)" % (where, index))
+            values = {"item": item.string("item"), "result": item.string("result", "FAILED", ("PASSED", "ALARM", "FAILED"))}
+            for key in ("failed_reason", "group"):
+                if key in raw:
+                    values[key] = item.string(key)
+            items.append(values)
+        return items
 
     @staticmethod
     def _list_keys(section):

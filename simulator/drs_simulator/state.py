@@ -7,8 +7,10 @@ zero, so whatever a request sets in motion has finished by the next request.
 """
 
 import random
+import uuid
 
 from . import errors, joblist, progress
+from .precheck import PrecheckRun
 from . import statuses as st
 from .auth import Authenticator
 from .clock import SimClock
@@ -46,6 +48,7 @@ class Task:
         self.timeline = []
         self.start_count = 0
         self.created_at = now
+        self.precheck = None  # the latest PrecheckRun
 
     def enter(self, status, at):
         self.status = status
@@ -130,6 +133,8 @@ class World:
         self._moving = set()
         for task in self.tasks.values():
             self._continue_seeded_motion(task, now)
+        self.prechecks = {}  # precheck ID -> the latest PrecheckRun of a task
+        self._precheck_rng = random.Random("drs-simulator/prechecks/%s" % seed)
         count = len(scenario.async_jobs)
         self.async_jobs = {}
         for index, spec in enumerate(scenario.async_jobs):
@@ -212,6 +217,9 @@ class World:
         if task.status != st.STARTABLE:
             return _start_failed(job_id, errors.DRS_STATUS_FORBIDS_START,
                                  "The job status %s does not allow this operation; only a job in CONFIGURATION can be started." % task.status)
+        if self.scenario.require_precheck and not (task.precheck and task.precheck.passed(self.clock.now())):
+            return _start_failed(job_id, errors.DRS_PRECHECK_NOT_PASSED,
+                                 "The job %s has not passed a precheck; run batch-precheck first." % job_id)
         if task.spec.child_ids:
             return _start_failed(job_id, errors.DRS_PARENT_JOB, "The job %s is a parent job; start its child jobs instead." % job_id)
         forward = self.tasks.get(task.spec.forward_job_id)
@@ -260,6 +268,48 @@ class World:
         if task is None:
             return {"job_id": job_id, "error_code": errors.DRS_JOB_NOT_FOUND, "error_msg": "The job %s does not exist." % job_id}
         return progress.rpo_rto_entry(task, self.clock.now(), self.settle_seconds(task))
+
+    # prechecks
+
+    def precheck(self, job_id, mode):
+        """Start a precheck of one task; returns the PostPreCheckResp entry."""
+        task = self.tasks.get(job_id)
+        if task is None:
+            return _precheck_failed(job_id, errors.DRS_JOB_NOT_FOUND, "The job %s does not exist." % job_id)
+        if task.status != st.STARTABLE:
+            return _precheck_failed(job_id, errors.DRS_STATUS_FORBIDS_PRECHECK,
+                                    "The job status %s does not allow a precheck; only a job in CONFIGURATION can be prechecked." % task.status)
+        if mode != "forStartJob":
+            return _precheck_failed(job_id, errors.DRS_STATUS_FORBIDS_PRECHECK,
+                                    "precheck_mode %s is for a job in incremental transfer or a failed job; a job in CONFIGURATION "
+                                    "takes forStartJob." % mode)
+        now = self.clock.now()
+        if self.instant:
+            seconds = 0.0
+        elif task.spec.precheck_seconds is not None:
+            seconds = task.spec.precheck_seconds
+        else:
+            seconds = self.scenario.transition_seconds if task.spec.transition_seconds is None else task.spec.transition_seconds
+        if task.precheck is not None:
+            del self.prechecks[task.precheck.id]  # a new precheck replaces the last one, ID and result
+        precheck_id = str(uuid.UUID(int=self._precheck_rng.getrandbits(128), version=4))
+        task.precheck = PrecheckRun(precheck_id, task, now, now + seconds)
+        self.prechecks[precheck_id] = task.precheck
+        return {"id": job_id, "precheck_id": precheck_id, "status": "success"}
+
+    def precheck_result(self, some_id):
+        """A QueryPreCheckResp for a precheck ID, or for a task ID (its latest precheck)."""
+        run = self.prechecks.get(some_id)
+        task = self.tasks.get(some_id)
+        if run is None and task is not None:
+            run = task.precheck
+            if run is None:
+                return {"precheck_id": some_id, "error_code": errors.DRS_NO_PRECHECK,
+                        "error_msg": "No precheck has been run for the job %s." % some_id}
+        if run is None:
+            return {"precheck_id": some_id, "error_code": errors.DRS_PRECHECK_NOT_FOUND,
+                    "error_msg": "There is no precheck or job %s (a newer precheck of a job replaces its ID)." % some_id}
+        return run.result(self.clock.now())
 
     # the task list
 
@@ -336,6 +386,10 @@ class World:
             "async_jobs": [{"async_job_id": job.id, "status": job.status, "job_ids": list(job.spec.task_ids)}
                            for job in self.async_jobs.values()],
         }
+
+
+def _precheck_failed(job_id, code, message):
+    return {"id": job_id, "status": "failed", "error_code": code, "error_msg": message}
 
 
 def _start_failed(job_id, code, message):
