@@ -96,3 +96,5 @@ def wait_argument_spec(wait_timeout, poll_interval, read_retries=3):
 
 # drs_batch_status's wait, shared by the module's argument spec and its action plugin.
 STATUS_WAIT_SPEC = wait_argument_spec(wait_timeout=600, poll_interval=10)
+# drs_batch_precheck's wait: a precheck takes a minute or a few, so it is read more often.
+PRECHECK_WAIT_SPEC = wait_argument_spec(wait_timeout=900, poll_interval=5)

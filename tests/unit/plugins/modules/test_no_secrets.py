@@ -6,7 +6,9 @@
 import pytest
 from werkzeug import Response
 
-from ansible_collections.hwcloud.drs.plugins.modules import drs_async_commit, drs_batch_start, drs_batch_status
+from ansible_collections.hwcloud.drs.plugins.modules import (
+    drs_async_commit, drs_batch_precheck, drs_batch_start, drs_batch_status, drs_job_info,
+)
 
 from .fake_drs import PROJECT, STATUS_URI, FakeDrs, json_response
 
@@ -64,3 +66,16 @@ def test_api_errors_hold_no_secret(httpserver, run_module, auth_args):
     run = run_module(drs_batch_status.main, dict(auth_args, jobs=["9a470239-2308-4bb5-a6bc-1040402fjb21"]))
     assert run.failed and "HTTP 401 APIGW.0301" in run.result["msg"]
     assert_no_secret(run.output)
+
+
+def test_listing_and_precheck_outputs_hold_no_secret(httpserver, run_module, auth_args):
+    drs = FakeDrs(httpserver)
+    listed = drs.list_job("orders-1")
+    drs.refuse_precheck[listed] = {"error_code": "DRS.10040011", "error_msg": "Not allowed."}
+    runs = [
+        run_module(drs_job_info.main, dict(auth_args, name="orders-*")),
+        run_module(drs_batch_precheck.main, dict(auth_args, jobs=[listed])),
+    ]
+    assert [run.failed for run in runs] == [False, True]
+    for run in runs:
+        assert_no_secret(run.output)

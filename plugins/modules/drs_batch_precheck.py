@@ -1,0 +1,466 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: drs_batch_precheck
+short_description: Precheck many DRS tasks before they start, and wait for the result
+version_added: 0.2.0
+description:
+  - Starts the precheck DRS requires before a task starts, for many tasks at once, and waits until every precheck
+    has passed. Fails at once when one does not pass, naming each failed check item of each task with its reason.
+  - First reads the latest precheck result of every task with C(POST /v3/{project_id}/jobs/batch-precheck-result)
+    (vendor SDK models C(BatchQueryPrecheckResultReq), which takes task IDs, and C(BatchCheckResultsResponse) of
+    C(QueryPreCheckResp)), 100 tasks per request. A task whose latest precheck passed is not prechecked again
+    (unless O(force)); a task whose precheck is still running is waited for instead of being prechecked twice.
+  - Starts the precheck of the other tasks with C(POST /v3/{project_id}/jobs/batch-precheck) (models
+    C(BatchPrecheckReq) of C(PreCheckInfo), and C(BatchCheckJobsResponse) of C(PostPreCheckResp)), 100 tasks per
+    request, then reads the results again every O(poll_interval) seconds, one line of progress per read.
+  - A precheck has passed when its progress (C(process)) is 100% and its C(result) is true or its pass rate
+    (C(total_passed_rate)) is 100%. It has failed when it is complete without passing, or as soon as one of its
+    check items is C(FAILED), even while other items are still being checked, since it can no longer pass. Items
+    with C(ALARM) do not stop a precheck from passing; they are returned and shown as warnings.
+  - The results carry no task ID; the API answers them in the order of the task IDs asked for, and this module
+    relies on that order. A result whose C(precheck_id) is not the one the start answered is an older precheck's,
+    so the module keeps waiting for the new one.
+  - A task the API has no precheck result for (an error code instead, no C(precheck_id)) has never been
+    prechecked.
+author:
+  - hwcloud.drs maintainers (@hwcloud-drs)
+extends_documentation_fragment:
+  - hwcloud.drs.connection
+attributes:
+  check_mode:
+    support: full
+    description:
+      - Reads the latest results and reports the tasks whose precheck would start (RV(results[].action=would_start)),
+        starting none. Prechecks already running are waited for, since that only reads.
+  diff_mode:
+    support: none
+    description: A precheck changes no task, so there is no difference to show.
+  action_group:
+    support: full
+    membership:
+      - hwcloud.drs.drs
+    description: Use C(group/hwcloud.drs.drs) in C(module_defaults) to set the connection options.
+options:
+  jobs:
+    description:
+      - IDs of the DRS tasks to precheck, at least one and any number of them; duplicates are removed.
+    type: list
+    elements: str
+    required: true
+  precheck_mode:
+    description:
+      - What the precheck is for, as DRS asks. V(forStartJob) before the first start of a configured task;
+        V(forRetryJob) after objects of an incrementally transferring task were edited, or before a failed task is
+        retried. A precheck in the wrong mode may fail.
+    type: str
+    choices: [forStartJob, forRetryJob]
+    default: forStartJob
+  force:
+    description:
+      - Precheck every task again, also those whose latest precheck passed.
+      - A precheck still running is waited for even so.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait for every precheck to complete before failing with the tasks still being checked.
+      - V(0) starts the prechecks (or reads them) once and fails unless every one has already passed.
+    type: int
+    default: 900
+  poll_interval:
+    description:
+      - Seconds from the start of one read of the results to the start of the next, at least V(0.1).
+    type: float
+    default: 5
+  read_retries:
+    description:
+      - How many reads in a row may fail with an error that may pass (no connection, a timeout, throttling, an
+        HTTP 5xx, an unreadable answer) before the module fails. Each failed read is shown and tried again
+        O(poll_interval) later.
+    type: int
+    default: 3
+  progress_label:
+    description:
+      - Text that starts every progress line, for example C(Group 1/2).
+    type: str
+  resume:
+    description:
+      - Set by this module's action plugin for every read after the first, from the RV(results) of the first;
+        there is no need to set it in a playbook.
+      - With it, the module starts no precheck, keeps each task's RV(results[].action) and waits for the
+        precheck IDs given.
+    type: list
+    elements: dict
+    suboptions:
+      job_id:
+        description: Task ID, one of O(jobs).
+        type: str
+        required: true
+      action:
+        description: What the first read did for the task, RV(results[].action).
+        type: str
+        required: true
+        choices: [started, would_start, already_passed, already_running]
+      precheck_id:
+        description: The precheck to wait for.
+        type: str
+notes:
+  - The controller runs the module once per read, so O(poll_interval) is at least the time one run takes
+    (about half a second on a small controller).
+  - Each read makes one request per 100 tasks; starting makes one more per 100 tasks whose precheck starts.
+  - A start that fails with an HTTP 5xx or without an answer is read back at the next read, which finds the
+    prechecks that did start running, and starts the others.
+"""
+
+EXAMPLES = r"""
+- name: Precheck every task of the orders migration that is ready to start
+  module_defaults:
+    group/hwcloud.drs.drs:
+      region: eu-de
+      project_id: "{{ project_id }}"
+      auth_token: "{{ iam_token }}"
+  block:
+    - name: Find the tasks
+      hwcloud.drs.drs_job_info:
+        name: orders-*
+        status: CONFIGURATION
+      register: orders
+
+    - name: Precheck them, waiting up to 30 minutes
+      hwcloud.drs.drs_batch_precheck:
+        jobs: "{{ orders.job_ids }}"
+        wait_timeout: 1800
+        poll_interval: 15
+
+- name: Precheck an edited, incrementally transferring task again, even if its last precheck passed
+  hwcloud.drs.drs_batch_precheck:
+    endpoint: https://drs.eu-de.otc.t-systems.com
+    project_id: 054ba152d480d55b2f5dc0069e7ddef0
+    auth_token: "{{ iam_token }}"
+    jobs:
+      - 9a470239-2308-4bb5-a6bc-1040402fjb21
+    precheck_mode: forRetryJob
+    force: true
+"""
+
+RETURN = r"""
+changed:
+  description: Whether a precheck was started (in check mode, would be).
+  returned: always
+  type: bool
+  sample: true
+results:
+  description: One entry per distinct task ID, in the order given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    job_id:
+      description: Task ID.
+      type: str
+      sample: 9a470239-2308-4bb5-a6bc-1040402fjb21
+    action:
+      description:
+        - V(started) - this run started the task's precheck.
+        - V(would_start) - check mode, the precheck would start.
+        - V(already_passed) - the latest precheck passed, so none was started.
+        - V(already_running) - a precheck was running already; this run waited for it.
+        - V(failed) - the API refused to start the precheck (see RV(results[].error_code), RV(results[].error_msg)).
+      type: str
+      sample: started
+    precheck_id:
+      description: ID of the precheck the result is about; null when the task has none.
+      type: str
+      sample: 3b4e1c2a-9f0d-4e6b-8a7c-5d2f1e0a9b8c
+    result:
+      description:
+        - V(passed), V(failed) or V(running); null when the task has no precheck result.
+        - With RV(results[].action=would_start), the result of the latest precheck, which is why it would run
+          again.
+      type: str
+      sample: passed
+    progress:
+      description: Percent of the precheck done (C(process)); null when unknown.
+      type: float
+      sample: 100
+    pass_rate:
+      description: Percent of the check items passed (C(total_passed_rate)); null when unknown.
+      type: float
+      sample: 100
+    failed_items:
+      description: The check items that failed (C(PrecheckResult) with C(result) C(FAILED)).
+      type: list
+      elements: dict
+      contains:
+        item:
+          description: Name of the check item.
+          type: str
+          sample: source_db_connection
+        failed_reason:
+          description: Why it failed.
+          type: str
+          sample: The source database cannot be connected.
+        raw_error_msg:
+          description: The underlying error, as the database or DRS gave it.
+          type: str
+          sample: "Access denied for user 'drs'@'192.168.0.5'"
+        group:
+          description: Group of the check item.
+          type: str
+          sample: database_connection
+        data:
+          description: The item's detail data, as the API gives it (encrypted JSON text).
+          type: str
+          sample: null
+        failed_sub_jobs:
+          description: Subtasks that failed the item (C(PrecheckFailSubJobVO) - C(id), C(name), C(check_result)).
+          type: list
+          elements: dict
+          sample: []
+      sample: []
+    alarm_items:
+      description: The check items that passed with an alarm (C(result) C(ALARM)), with the fields of RV(results[].failed_items).
+      type: list
+      elements: dict
+      sample: []
+    error_code:
+      description: Error code of a refused start, or of the result read.
+      type: str
+      sample: DRS.10040011
+    error_msg:
+      description: Error message of a refused start, or of the result read.
+      type: str
+      sample: The job status does not allow this operation.
+summary:
+  description: Number of tasks per RV(results[].result) (V(none) for no result).
+  returned: always
+  type: dict
+  sample: {"passed": 18, "running": 2}
+reached:
+  description: Whether none of the prechecks waited for is still running.
+  returned: always
+  type: bool
+  sample: true
+polls:
+  description: Number of times the results were read.
+  returned: always
+  type: int
+  sample: 4
+elapsed:
+  description: Seconds spent starting, reading and waiting.
+  returned: always
+  type: float
+  sample: 61.2
+"""
+
+import time
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._client import PRECHECK_CHUNK_SIZE
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import first_of
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import PRECHECK_WAIT_SPEC
+
+# results[].result
+PASSED = "passed"
+FAILED = "failed"
+RUNNING = "running"
+# results[].action
+STARTED = "started"
+WOULD_START = "would_start"
+ALREADY_PASSED = "already_passed"
+ALREADY_RUNNING = "already_running"
+REFUSED = "failed"
+ITEM_FIELDS = ("item", "failed_reason", "raw_error_msg", "group", "data", "failed_sub_jobs")
+
+
+class DrsBatchPrecheck(DrsModule):
+    argument_spec = dict(
+        jobs=dict(type="list", elements="str", required=True),
+        precheck_mode=dict(type="str", default="forStartJob", choices=["forStartJob", "forRetryJob"]),
+        force=dict(type="bool", default=False),
+        progress_label=dict(type="str"),
+        resume=dict(type="list", elements="dict", options=dict(
+            job_id=dict(type="str", required=True),
+            action=dict(type="str", required=True, choices=[STARTED, WOULD_START, ALREADY_PASSED, ALREADY_RUNNING]),
+            precheck_id=dict(type="str"),
+        )),
+        **PRECHECK_WAIT_SPEC
+    )
+    action = "precheck DRS tasks"
+
+    def run(self):
+        started = time.monotonic()
+        job_ids = list(dict.fromkeys(check_id(job_id, "jobs[%d]" % index) for index, job_id in enumerate(self.params["jobs"])))
+        if not job_ids:
+            raise InputError("jobs: give at least one task ID")
+        resume = self.resume_plan(job_ids)
+        latest = self.client.precheck_results(job_ids)
+        if resume is None:
+            entries = [self.plan(job_id, latest[job_id]) for job_id in job_ids]
+            if not self.module.check_mode:
+                self.start([entry for entry in entries if entry["action"] == WOULD_START])
+        else:
+            entries = [resumed(job_id, resume[job_id], latest[job_id]) for job_id in job_ids]
+        return self.judge(entries, started)
+
+    # -- plan ----------------------------------------------------------------------------
+
+    def resume_plan(self, job_ids):
+        """Task ID -> (action, precheck ID) from ``resume``, or None for a first read."""
+        if self.params["resume"] is None:
+            return None
+        plan = dict((entry["job_id"], (entry["action"], entry["precheck_id"])) for entry in self.params["resume"])
+        missing = [job_id for job_id in job_ids if job_id not in plan]
+        if missing:
+            raise InputError("resume: no entry for %d task(s) of jobs: %s" % (len(missing), first_of(missing)))
+        return plan
+
+    def plan(self, job_id, raw):
+        entry = read_result(job_id, raw)
+        if entry["result"] == PASSED and not self.params["force"]:
+            entry["action"] = ALREADY_PASSED
+        elif entry["result"] == RUNNING:
+            entry["action"] = ALREADY_RUNNING
+        else:
+            entry["action"] = WOULD_START
+        return entry
+
+    # -- act -----------------------------------------------------------------------------
+
+    def start(self, entries):
+        for first in range(0, len(entries), PRECHECK_CHUNK_SIZE):
+            chunk = entries[first:first + PRECHECK_CHUNK_SIZE]
+            answers = self.client.start_prechecks([dict(job_id=entry["job_id"], precheck_mode=self.params["precheck_mode"])
+                                                   for entry in chunk])
+            by_id = dict((answer.get("id"), answer) for answer in answers)
+            for entry in chunk:
+                answer = by_id.get(entry["job_id"]) or {}
+                if answer.get("status") == "success":
+                    entry.update(waiting_for(entry["job_id"], answer.get("precheck_id")), action=STARTED)
+                else:
+                    entry.update(action=REFUSED, error_code=answer.get("error_code"),
+                                 error_msg=answer.get("error_msg") or answer.get("error_message") or
+                                 ("the service answered %r" % answer["status"] if answer else
+                                  "the service's answer does not mention the task"))
+
+    # -- result --------------------------------------------------------------------------
+
+    def judge(self, entries, started):
+        refused = [entry for entry in entries if entry["action"] == REFUSED]
+        # A task whose precheck would start again is not judged by its latest, older result.
+        judged = [entry for entry in entries if entry["action"] not in (REFUSED, WOULD_START)]
+        not_passed = [entry for entry in judged if entry["result"] == FAILED]
+        running = [entry for entry in judged if entry["result"] == RUNNING]
+        summary = {}
+        for entry in entries:
+            summary[entry["result"] or "none"] = summary.get(entry["result"] or "none", 0) + 1
+        changing = (STARTED, WOULD_START) if self.module.check_mode else (STARTED,)
+        result = dict(changed=any(entry["action"] in changing for entry in entries), results=entries, summary=summary,
+                      reached=not running, polls=1, elapsed=round(time.monotonic() - started, 1))
+        problems = []
+        if not_passed:
+            problems.append("%d of %d did not pass: %s" % (len(not_passed), len(entries), describe_failures(not_passed)))
+        if refused:
+            problems.append("%d of %d could not be prechecked: %s" % (len(refused), len(entries), first_of(
+                ["%s (%s: %s)" % (entry["job_id"], entry["error_code"] or "-", entry["error_msg"]) for entry in refused])))
+        if problems:
+            self.fail("The precheck of DRS tasks failed: " + "; and ".join(problems), **result)
+        if not running:
+            for entry in judged:
+                if entry["alarm_items"]:
+                    self.module.warn("Task %s passed its precheck with %d alarm(s): %s"
+                                     % (entry["job_id"], len(entry["alarm_items"]), describe_items(entry["alarm_items"])))
+        return result
+
+
+def resumed(job_id, plan, raw):
+    """A later read: the first read's action, and the result of the precheck it started or found running."""
+    action, precheck_id = plan
+    entry = read_result(job_id, raw)
+    awaited = action in (STARTED, ALREADY_RUNNING)
+    # An older precheck's result, or none yet: the new precheck has not shown up in the results.
+    if awaited and (entry["precheck_id"] != precheck_id if precheck_id else entry["result"] is None):
+        entry = waiting_for(job_id, precheck_id)
+    entry["action"] = action
+    return entry
+
+
+def waiting_for(job_id, precheck_id):
+    return dict(job_id=job_id, precheck_id=precheck_id or None, result=RUNNING, progress=None, pass_rate=None,
+                failed_items=[], alarm_items=[], error_code=None, error_msg=None)
+
+
+def read_result(job_id, raw):
+    """The entry for one ``QueryPreCheckResp``: which precheck, how far, passed or not, and its failed items."""
+    items = raw.get("precheck_result") if isinstance(raw.get("precheck_result"), list) else []
+    items = [item for item in items if isinstance(item, dict)]
+    entry = dict(job_id=job_id, precheck_id=raw.get("precheck_id") or None, progress=percent(raw.get("process")),
+                 pass_rate=percent(raw.get("total_passed_rate")),
+                 failed_items=[item_entry(item) for item in items if item.get("result") == "FAILED"],
+                 alarm_items=[item_entry(item) for item in items if item.get("result") == "ALARM"],
+                 error_code=raw.get("error_code") or None, error_msg=raw.get("error_msg") or None)
+    passed = raw.get("result") is True or entry["pass_rate"] == 100
+    if entry["precheck_id"] is None:
+        entry["result"] = None
+    elif entry["failed_items"]:
+        entry["result"] = FAILED
+    elif entry["progress"] is None:
+        # No progress given: only the API's own verdict tells that the precheck is over.
+        entry["result"] = PASSED if raw.get("result") is True else RUNNING
+    elif entry["progress"] >= 100:
+        entry["result"] = PASSED if passed else FAILED
+    else:
+        entry["result"] = RUNNING
+    return entry
+
+
+def item_entry(item):
+    entry = dict((field, item.get(field)) for field in ITEM_FIELDS)
+    entry["failed_sub_jobs"] = entry["failed_sub_jobs"] if isinstance(entry["failed_sub_jobs"], list) else []
+    return entry
+
+
+def percent(value):
+    """A number from the API's percent strings ("100%", "97.5%", "80"); None for anything else."""
+    try:
+        number = float(str(value).strip().rstrip("%"))
+    except (TypeError, ValueError):
+        return None
+    if number != number or number in (float("inf"), float("-inf")):  # NaN or infinite
+        return None
+    return int(number) if number.is_integer() else round(number, 1)
+
+
+def describe_items(items):
+    return ", ".join("%s: %s%s" % (item["item"] or "-", item["failed_reason"] or "no reason given",
+                                   " (%s)" % item["raw_error_msg"] if item["raw_error_msg"] else "") for item in items)
+
+
+def describe_failures(entries):
+    parts = []
+    for entry in entries:
+        rate = "" if entry["pass_rate"] is None else "pass rate %s%%, " % entry["pass_rate"]
+        if entry["failed_items"]:
+            detail = "%d failed item(s): %s" % (len(entry["failed_items"]), describe_items(entry["failed_items"]))
+        else:
+            detail = "no failed item reported"
+            if entry["error_msg"]:
+                detail += ": %s: %s" % (entry["error_code"] or "-", entry["error_msg"])
+        parts.append("%s (%s%s)" % (entry["job_id"], rate, detail))
+    return first_of(parts)
+
+
+def main():
+    DrsBatchPrecheck().execute()
+
+
+if __name__ == "__main__":
+    main()
