@@ -28,8 +28,8 @@ description:
   - The results carry no task ID; the API answers them in the order of the task IDs asked for, and this module
     relies on that order. A result whose C(precheck_id) is not the one the start answered is an older precheck's,
     so the module keeps waiting for the new one.
-  - A task the API has no precheck result for (an error code instead, no C(precheck_id)) has never been
-    prechecked.
+  - A task the API answers an error code for, without a progress (C(process)), or without a C(precheck_id), has
+    no precheck result, never having been prechecked.
 author:
   - hwcloud.drs maintainers (@hwcloud-drs)
 extends_documentation_fragment:
@@ -408,8 +408,9 @@ def read_result(job_id, raw):
                  alarm_items=[item_entry(item) for item in items if item.get("result") == "ALARM"],
                  error_code=raw.get("error_code") or None, error_msg=raw.get("error_msg") or None)
     passed = raw.get("result") is True or entry["pass_rate"] == 100
-    if entry["precheck_id"] is None:
-        entry["result"] = None
+    # An error instead of a progress: no precheck has run (the answer may echo the ID asked for as precheck_id).
+    if entry["precheck_id"] is None or (entry["error_code"] and raw.get("process") is None):
+        entry.update(precheck_id=None, result=None)
     elif entry["failed_items"]:
         entry["result"] = FAILED
     elif entry["progress"] is None:

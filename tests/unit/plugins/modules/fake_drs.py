@@ -183,6 +183,7 @@ class FakeDrs:
             script = self.started_prechecks.get(task_id)
             if script:
                 self.precheck_results[task_id] = script.pop(0) if len(script) > 1 else script[0]
+            # an unknown precheck echoes the ID asked for as its precheck_id
             results.append(self.precheck_results.get(task_id) or {
-                "error_code": "DRS.10040004", "error_msg": "No precheck result of the job %s." % task_id})
+                "precheck_id": task_id, "error_code": "DRS.10040016", "error_msg": "No precheck of the job %s." % task_id})
         return json_response({"results": results, "count": len(results)})

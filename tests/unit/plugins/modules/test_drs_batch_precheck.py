@@ -99,7 +99,7 @@ def test_check_mode_starts_nothing_and_shows_why_a_precheck_would_run_again(drs,
     assert not run.failed and run.result["changed"] is True and run.result["reached"] is True
     assert [(entry["action"], entry["result"]) for entry in run.result["results"]] == [
         ("would_start", "failed"), ("would_start", None), ("already_passed", "passed")]
-    assert by_id(run)[never]["error_code"] == "DRS.10040004"
+    assert by_id(run)[never]["error_code"] == "DRS.10040016" and by_id(run)[never]["precheck_id"] is None
     assert drs.requests(PRECHECK_URI) == []
 
 
