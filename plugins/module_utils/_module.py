@@ -43,6 +43,8 @@ CONNECTION_ARGUMENT_SPEC = dict(
     retries=dict(type="int", default=5),
 )
 
+CREDENTIALS = ("auth_token", "access_key", "secret_key", "security_token", "username", "password", "domain_name")
+
 AUTH_HELP = ("set auth_token (HW_AUTH_TOKEN); or access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY); "
              "or username, password and domain_name (HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME)")
 
@@ -111,6 +113,9 @@ class DrsModule:
         self.module = AnsibleModule(argument_spec=dict(CONNECTION_ARGUMENT_SPEC, **self.argument_spec),
                                     supports_check_mode=True, **self.module_kwargs)
         self.params = self.module.params
+        # A blank secret is no secret (it counts as unset), and masking it would turn every
+        # space of every message into "********".
+        self.module.no_log_values.difference_update([value for value in self.module.no_log_values if not value.strip()])
         self.client = None
 
     def execute(self):
@@ -160,7 +165,9 @@ class DrsModule:
                          user_agent="hwcloud.drs/%s ansible-core/%s" % (COLLECTION_VERSION, ANSIBLE_VERSION))
 
     def build_auth(self):
-        params = self.params
+        # A blank credential is unset: AWX injects every field of a credential, an empty one as
+        # an empty or (a multi-line field) newline-only value, which must not count as a way in.
+        params = dict((name, self.params[name] if (self.params[name] or "").strip() else None) for name in CREDENTIALS)
         ways = []
         if params["auth_token"]:
             ways.append("auth_token")
@@ -186,7 +193,7 @@ class DrsModule:
         if missing:
             raise InputError("IAM password authentication needs username, password and domain_name; missing: %s "
                              "(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME)" % ", ".join(missing))
-        auth_url = params["auth_url"] or (region_iam_url(params["region"]) if params["region"] else None)
+        auth_url = self.params["auth_url"] or (region_iam_url(self.params["region"]) if self.params["region"] else None)
         if not auth_url:
             raise InputError("IAM password authentication needs auth_url (HW_AUTH_URL) or region to find IAM")
         return PasswordAuth(auth_url, params["username"], params["password"], params["domain_name"],

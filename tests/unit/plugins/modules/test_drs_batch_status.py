@@ -238,3 +238,30 @@ def test_a_blank_security_token_is_unset(drs, run_module, token_args, monkeypatc
 def warning_texts(result):
     """Warnings as text: ansible-core 2.19 returns each as a dict with its event."""
     return [warning["event"]["msg"] if isinstance(warning, dict) else warning for warning in result.get("warnings", [])]
+
+
+@pytest.mark.parametrize("name, env", [
+    ("auth_token", "HW_AUTH_TOKEN"), ("username", "HW_USER_NAME"), ("password", "HW_PASSWORD"), ("domain_name", "HW_DOMAIN_NAME"),
+])
+def test_a_blank_credential_beside_aksk_is_unset(drs, run_module, token_args, monkeypatch, name, env):
+    """AWX injects every field of a credential; a multi-line field left empty holds a newline."""
+    ids = drs.add("CONFIGURATION", 1)
+    monkeypatch.setenv(env, "\n")
+    args = dict(token_args, jobs=ids, access_key="AK0123", secret_key="SK-SECRET", security_token=" \n")
+    del args["auth_token"]
+    run = run_module(main, args)
+    assert not run.failed, run.result
+    assert "X-Auth-Token" not in drs.requests(STATUS_URI)[0].headers
+    assert "X-Security-Token" not in drs.requests(STATUS_URI)[0].headers
+
+
+@pytest.mark.parametrize("blank", [dict(auth_token="\n"), dict(access_key=" ", secret_key="\t\n"),
+                                   dict(username=" ", password="\n", domain_name=" ")])
+def test_blank_credentials_alone_are_no_credentials(httpserver, run_module, token_args, blank):
+    args = dict(token_args, jobs=[job_id(1)], **blank)
+    if "auth_token" not in blank:
+        del args["auth_token"]
+    run = run_module(main, args)
+    assert run.failed
+    assert run.result["msg"].startswith("No credentials for the DRS API: set auth_token (HW_AUTH_TOKEN)")
+    assert httpserver.log == [], "no request is sent without credentials"
