@@ -23,6 +23,7 @@ MAX_READ_RETRIES = 100
 # still on its way to land before the state is read back.
 MAX_RESEND_PAUSE = 10
 
+
 class WaitOptionError(ValueError):
     """A wait option that cannot be used; the message names it."""
 

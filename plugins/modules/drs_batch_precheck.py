@@ -261,6 +261,7 @@ elapsed:
   sample: 61.2
 """
 
+import math
 import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import PRECHECK_CHUNK_SIZE
@@ -435,7 +436,7 @@ def percent(value):
         number = float(str(value).strip().rstrip("%"))
     except (TypeError, ValueError):
         return None
-    if number != number or number in (float("inf"), float("-inf")):  # NaN or infinite
+    if not math.isfinite(number):
         return None
     return int(number) if number.is_integer() else round(number, 1)
 

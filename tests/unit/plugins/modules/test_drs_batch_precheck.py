@@ -117,8 +117,8 @@ def test_a_failed_item_fails_at_once_naming_each_item_and_its_reason(drs, run_mo
         "The precheck of DRS tasks failed: 1 of 2 did not pass: %s (pass rate 50%%, 2 failed item(s): source_db_connection: "
         "The source database cannot be connected. (Access denied for user 'drs'), target_db_space: Not enough space.)" % bad)
     entry = by_id(run)[bad]
-    assert entry["result"] == "failed" and [item["item"] for item in entry["failed_items"]] == ["source_db_connection",
-                                                                                               "target_db_space"]
+    assert entry["result"] == "failed"
+    assert [item["item"] for item in entry["failed_items"]] == ["source_db_connection", "target_db_space"]
     assert entry["failed_items"][0] == dict((key, FAILED_ITEM[key]) for key in (
         "item", "failed_reason", "raw_error_msg", "group", "data", "failed_sub_jobs"))
     assert [item["item"] for item in entry["alarm_items"]] == ["binlog_retention"]
