@@ -15,8 +15,8 @@ description:
   - Starts DRS tasks with the batch-starting API (C(POST /v3/{project_id}/jobs/batch-starting)), in chunks.
   - Reads the tasks' statuses first and starts only the tasks in C(CONFIGURATION). A task that is already
     starting, waiting for its start time, transferring, or running under maintenance (paused, re-edited, recovering
-    a node, upgrading: C(PAUSING), C(CHILD_TRANSFER_STARTED), C(REBUILD_NODE_STARTED), C(NODE_UPGRADE_START), ...)
-    is left alone and reported as V(already_started), so running the module twice changes nothing the second time.
+    a node or upgrading, for example C(PAUSING), C(CHILD_TRANSFER_STARTED), C(REBUILD_NODE_STARTED) or
+    C(NODE_UPGRADE_START)) is left alone and reported as V(already_started), so running the module twice changes nothing the second time.
   - A task that cannot be started (C(CREATING), any C(*_FAILED) status, released, deleted, a status this
     collection does not know, an unknown ID) fails the module before anything is sent, naming the task and its status.
   - When the service answers a start with C(failed) for a task, the module reports it per task and fails, after
