@@ -15,6 +15,8 @@ __metaclass__ = type
 
 import json
 import math
+import re
+import time
 import traceback
 from urllib.parse import urlsplit
 
@@ -23,7 +25,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._signer import canonic
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ConnectTimeoutError, InvalidHeader, NewConnectionError, ReadTimeoutError
+    from urllib3.exceptions import ConnectTimeoutError, InvalidHeader, MaxRetryError, NewConnectionError, ReadTimeoutError
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
@@ -103,10 +105,11 @@ class DrsApiError(Exception):
     usable answer came back (read timeout, reset after sending, 500/502/503/504, unreadable 2xx).
     ``transient`` is true when the same call may well work a little later (no connection, a
     timeout, throttling, a 5xx, an unreadable answer): a wait reads again instead of giving up.
+    ``retried`` says how often and for how long the call was tried, when it was tried more than once.
     """
 
     def __init__(self, problem, method, path, status=None, error_code=None, error_msg=None,
-                 request_id=None, outcome_unknown=False, transient=False):
+                 request_id=None, outcome_unknown=False, transient=False, retried=None):
         self.problem = problem
         self.method = method
         self.path = path
@@ -116,6 +119,7 @@ class DrsApiError(Exception):
         self.request_id = request_id
         self.outcome_unknown = outcome_unknown
         self.transient = transient
+        self.retried = retried
         super(DrsApiError, self).__init__(self.describe())
 
     def describe(self):
@@ -124,6 +128,8 @@ class DrsApiError(Exception):
             parts.append("%s: %s" % (self.error_code or "-", self.error_msg or "-"))
         if self.request_id:
             parts.append("(request id %s)" % self.request_id)
+        if self.retried:
+            parts.append("(%s)" % self.retried)
         return " ".join(parts)
 
     def as_dict(self):
@@ -139,7 +145,25 @@ class DrsApiError(Exception):
 
 
 class _BoundedRetry(Retry):
-    """urllib3's retry policy, with a ceiling on how long a ``Retry-After`` can make us sleep."""
+    """urllib3's retry policy, with a ceiling on how long a ``Retry-After`` can make us sleep, one
+    quick retry only when nothing listens or the host name does not resolve, and the number of
+    attempts on the error that ends the retries (``attempts``, for the message)."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        try:
+            retry = super(_BoundedRetry, self).increment(method, url, response, error, _pool, _stacktrace)
+        except MaxRetryError as exc:
+            exc.attempts = len(self.history) + 1
+            raise
+        # A refused connection or an unknown host (a wrong endpoint or region) does not heal within
+        # the backoff: one immediate retry covers a restarting proxy or a DNS hiccup, more is only delay.
+        # NewConnectionError is that, a connect timeout is not: that one may be a slow network.
+        if isinstance(error, NewConnectionError) and \
+                sum(1 for entry in retry.history if isinstance(entry.error, NewConnectionError)) > 1:
+            exc = MaxRetryError(_pool, url, error)
+            exc.attempts = len(retry.history)
+            raise exc
+        return retry
 
     def get_retry_after(self, response):
         try:
@@ -231,6 +255,17 @@ def _reached_server(exc):
         not isinstance(_cause(exc), (NewConnectionError, ConnectTimeoutError))
 
 
+def _connect_reason(error):
+    """What went wrong connecting, without the connection object urllib3 puts in front."""
+    text = re.sub(r"^(<[^>]*>|HTTPS?Connection\([^)]*\)): ", "", str(error))
+    return text.replace("Failed to establish a new connection: ", "", 1)
+
+
+def _attempts(attempts, began):
+    """``5 attempts over 45s`` for a call that was retried, else None."""
+    return "%d attempts over %ds" % (attempts, round(time.monotonic() - began)) if attempts > 1 else None
+
+
 def _error_body(response):
     """The vendor error fields, from a JSON body when there is one."""
     try:
@@ -283,6 +318,7 @@ class DrsClient:
     def send(self, method, url, path, headers, body, idempotent):
         """One HTTP exchange (with the retries its policy allows); returns a 2xx response."""
         session = self._sessions[bool(idempotent)]
+        began = time.monotonic()
         try:
             # verify is passed on every request: a session's own setting loses against
             # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the environment (requests merges them over it).
@@ -297,11 +333,15 @@ class DrsClient:
                               "character); check the credentials", method, path)
         except requests.exceptions.RequestException as exc:
             sent = _reached_server(exc)
-            if isinstance(exc, requests.exceptions.ReadTimeout) or isinstance(_cause(exc), ReadTimeoutError):
+            cause = _cause(exc)
+            if isinstance(exc, requests.exceptions.ReadTimeout) or isinstance(cause, ReadTimeoutError):
                 kind = "timed out after %ss" % self.timeout
+            elif isinstance(cause, NewConnectionError):
+                kind = "cannot connect to %s: %s; check endpoint/region" % (urlsplit(url).netloc, _snippet(_connect_reason(cause)))
             else:
-                kind = "connection failed (%s)" % _snippet(str(_cause(exc)))
-            raise DrsApiError(kind, method, path, outcome_unknown=sent and not idempotent, transient=True)
+                kind = "connection failed (%s)" % _snippet(str(cause))
+            raise DrsApiError(kind, method, path, outcome_unknown=sent and not idempotent, transient=True,
+                              retried=_attempts(getattr(exc.args[0] if exc.args else None, "attempts", 1), began))
         if 200 <= response.status_code < 300:
             return response
         error_code, error_msg = _error_body(response)
@@ -311,7 +351,9 @@ class DrsClient:
         raise DrsApiError(problem, method, path, status=response.status_code, error_code=error_code,
                           error_msg=error_msg, request_id=_request_id(response),
                           outcome_unknown=not idempotent and response.status_code in WRITE_UNKNOWN_STATUSES,
-                          transient=response.status_code == 429 or response.status_code >= 500)
+                          transient=response.status_code == 429 or response.status_code >= 500,
+                          # the retries urllib3 made before it handed over this (last) answer
+                          retried=_attempts(len(response.raw.retries.history) + 1, began))
 
     def call(self, method, path, body=None, query=None, idempotent=True):
         """Call the DRS API and return the JSON object it answers.

@@ -5,6 +5,8 @@
 
 import json
 import os
+import re
+import socket
 import threading
 import time
 
@@ -191,7 +193,7 @@ def test_write_timeout_is_an_unknown_outcome(httpserver):
 
 def test_connection_refused_is_a_known_outcome():
     client = DrsClient("http://127.0.0.1:9", PROJECT, TokenAuth(TOKEN), retries=1, backoff_factor=0)
-    with pytest.raises(DrsApiError, match="connection failed") as raised:
+    with pytest.raises(DrsApiError, match="cannot connect to 127.0.0.1:9: ") as raised:
         client.start_jobs([{"job_id": job_id(1)}])
     assert not raised.value.outcome_unknown
 
@@ -273,3 +275,52 @@ def test_aksk_request_is_signed_as_the_vendor_sdk_signs(httpserver):
     Signer(BasicCredentials("AK0123", "SK-SECRET")).sign(oracle)
     assert request.headers["Authorization"] == oracle.header_params["Authorization"]
     assert set(signed_names) >= {"host", "x-sdk-date", "content-type", "x-project-id", "x-security-token"}
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("endpoint, reason", [
+    ("http://127.0.0.1:{closed_port}", "Connection refused"),
+    ("https://drs.no-such-region.example.invalid", "Failed to resolve 'drs.no-such-region.example.invalid'"),
+])
+def test_a_refused_connection_or_an_unknown_host_fails_fast(monkeypatch, endpoint, reason):
+    endpoint = endpoint.format(closed_port=closed_port())
+    slept = []
+    monkeypatch.setattr(time, "sleep", slept.append)
+    client = DrsClient(endpoint, PROJECT, TokenAuth(TOKEN), retries=5, backoff_factor=1.0)
+    with pytest.raises(DrsApiError) as raised:
+        client.batch_status([job_id(1)])
+    message = str(raised.value)
+    host = endpoint.split("://")[1]
+    assert "cannot connect to %s: " % host in message and reason in message
+    assert re.search(r"; check endpoint/region \(2 attempts over \d+s\)$", message)
+    assert sum(slept) < 1, "one quick retry, not the backoff of 5 retries"
+    assert raised.value.transient and not raised.value.outcome_unknown
+
+
+def test_an_error_after_retries_says_how_many_attempts_over_how_long(httpserver):
+    httpserver.expect_request(STATUS_URI).respond_with_json({"error_code": "APIGW.0203", "error_msg": "busy"}, status=503)
+    with pytest.raises(DrsApiError) as raised:
+        make_client(httpserver, retries=3).batch_status([job_id(1)])
+    assert str(raised.value).endswith(": HTTP 503 APIGW.0203: busy (4 attempts over 0s)")
+    assert len(httpserver.log) == 4
+
+
+def test_a_timeout_after_retries_says_how_many_attempts_over_how_long(httpserver):
+    handler, answered = slow_handler(status_handler)
+    httpserver.expect_request(STATUS_URI).respond_with_handler(handler)
+    with pytest.raises(DrsApiError, match=r"timed out after 1s \(2 attempts over [23]s\)$"):
+        make_client(httpserver, timeout=1, retries=1).batch_status([job_id(1)])
+    assert answered.wait(5)
+
+
+def test_an_error_without_retries_names_no_attempts(httpserver):
+    httpserver.expect_request(STATUS_URI).respond_with_json({"error_code": "DRS.10000010", "error_msg": "Invalid job."},
+                                                            status=400)
+    with pytest.raises(DrsApiError) as raised:
+        make_client(httpserver, retries=3).batch_status([job_id(1)])
+    assert "attempts" not in str(raised.value)
