@@ -56,7 +56,6 @@ export HW_AUTH_TOKEN=sim-token
 export ANSIBLE_COLLECTIONS_PATH=$WORK/collections
 export ANSIBLE_LOCAL_TEMP=$WORK/ansible-tmp
 export ANSIBLE_RETRY_FILES_ENABLED=0
-export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
 
 echo "==> ansible-playbook examples/launch_batch.yml $*"
 "$VENV/bin/ansible-playbook" -i localhost, examples/launch_batch.yml "$@"

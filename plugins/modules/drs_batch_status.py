@@ -324,8 +324,9 @@ class DrsBatchStatus(DrsModule):
             result["progress_summary"] = progress_summary(entries)
         result["elapsed"] = round(time.monotonic() - started, 1)
         if stopped:
+            targets = " or ".join(sorted(set(entry["target"] for entry in stopped)))
             self.fail("%d of %d DRS tasks failed, were released or were deleted, so they will not reach %s: %s"
-                      % (len(stopped), len(entries), " or ".join(wait_for), describe_tasks(stopped)), **result)
+                      % (len(stopped), len(entries), targets, describe_tasks(stopped)), **result)
         return result
 
     # -- plan ----------------------------------------------------------------------------

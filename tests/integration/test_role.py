@@ -14,14 +14,14 @@ ASYNC_A = "6f1c9a52-3d7e-4b8a-9c21-5e0d4f7a8b61"
 ASYNC_B = "b2e47d10-8a5c-4f3e-a6d9-0c1b7e2f9a34"
 
 
-def batch(transition_seconds=0.3, **task_overrides):
+def batch(transition_seconds=0.3, extra_tasks=(), **task_overrides):
     """Two async jobs, eight tasks, a dual-active pair in the second one."""
     pair = [dict({"id": FORWARD}, **task_overrides.get(FORWARD, {})),
             dict({"id": BACKWARD, "forward_job_id": FORWARD}, **task_overrides.get(BACKWARD, {}))]
     return dict(project_id=PROJECT, speed=1, transition_seconds=transition_seconds, validate_seconds=0.5,
                 commit_seconds=0.5, async_jobs=[
                     {"id": ASYNC_A, "generate": {"count": 6, "prefix": "orders"}},
-                    {"id": ASYNC_B, "tasks": pair}])
+                    {"id": ASYNC_B, "tasks": pair + list(extra_tasks)}])
 
 
 LAUNCH_VARS = {
@@ -32,63 +32,139 @@ LAUNCH_VARS = {
 }
 
 
+def statuses(run):
+    return dict((job["job_id"], job["status"]) for job in run.results["summary"]["jobs"])
+
+
+def started_ids(sim):
+    return [job["job_id"] for entry in writes(sim) if entry["route"] == "batch-starting" for job in entry["body"]["jobs"]]
+
+
 def test_launch_rerun_and_check_mode(simulator, run_playbook):
     sim = simulator(batch())
     run = run_playbook("launch.yml", sim, LAUNCH_VARS)
     assert run.rc == 0, run.output
-    assert set(run.results["status_by_id"].values()) == {"INCRE_TRANSFER_STARTED"}
-    assert len(run.results["status_by_id"]) == 8
+    assert set(statuses(run).values()) == {"INCRE_TRANSFER_STARTED"}
+    assert len(statuses(run)) == 8
     assert run.results["summary"]["started"] == 8
-    assert "tasks in INCRE_TRANSFER_STARTED" in run.output, "progress is shown at each poll"
-    assert sim.start_counts() == dict((task_id, 1) for task_id in run.results["status_by_id"])
+    assert "Group 2/2 after " in run.output and " task at INCRE_TRANSFER_STARTED (" in run.output, run.output
+    assert sim.start_counts() == dict((task_id, 1) for task_id in statuses(run))
     # the backward task of the dual-active pair started after its forward task replicated
     starts = [entry for entry in writes(sim) if entry["route"] == "batch-starting"]
     assert [job["job_id"] for job in starts[-1]["body"]["jobs"]] == [BACKWARD]
 
     written = len(writes(sim))
+    sim.clear_log()
     again = run_playbook("launch.yml", sim, LAUNCH_VARS)
     assert again.rc == 0, again.output
     assert "changed=0" in again.output
+    assert " after " not in again.output, "a replicating batch is there at the first read: no progress line"
     check = run_playbook("launch.yml", sim, LAUNCH_VARS, check=True)
     assert check.rc == 0 and "changed=0" in check.output
-    assert len(writes(sim)) == written, "a re-run and a check run send no write"
+    assert writes(sim) == [] and written == 4, "a re-run and a check run send no write"
 
 
-def test_check_mode_on_a_fresh_batch_reports_the_plan_and_writes_nothing(simulator, run_playbook):
-    sim = simulator(batch())
-    run = run_playbook("launch.yml", sim, LAUNCH_VARS, check=True)
+def test_check_mode_on_a_fresh_batch_plans_what_exists_and_writes_nothing(simulator, run_playbook):
+    existing = {"id": "a1b2c3d4-0000-4000-8000-00000000jb01"}
+    sim = simulator(dict(batch(), tasks=[existing]))
+    run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_job_groups=[[FORWARD, existing["id"]],
+                                                                                      [BACKWARD]]), check=True)
     assert run.rc == 0, run.output
-    assert "changed=1" in run.output, "the commit task would change (both async jobs)"
-    assert "2 async jobs to commit" in run.output
+    assert "changed=2" in run.output, "the commit (both async jobs) and the start of the existing task would change"
+    summary = run.results["summary"]
+    assert "2 async jobs to commit; 8 tasks to be planned only after the commit" in summary["message"]
+    assert [(job["job_id"], job["action"]) for job in summary["jobs"]] == [(existing["id"], "would_start")]
     assert writes(sim) == []
 
 
-def test_a_failing_task_fails_fast_naming_it(simulator, run_playbook):
+def test_check_mode_fails_on_what_a_real_run_fails_on(simulator, run_playbook):
+    failed = {"id": "a1b2c3d4-0000-4000-8000-00000000jb02", "status": "FULL_TRANSFER_FAILED"}
+    sim = simulator(dict(batch(), tasks=[failed]))
+    run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_job_groups=[[FORWARD, failed["id"]], [BACKWARD]]),
+                       check=True)
+    assert run.rc != 0
+    assert "%s (DRS.10060003: task is FULL_TRANSFER_FAILED, which cannot be started" % failed["id"] in run.output, run.output
+    assert writes(sim) == []
+
+
+def test_a_failing_task_fails_fast_naming_it_and_publishes_the_summary(simulator, run_playbook):
     failing = {"fail_at": "FULL_TRANSFER_FAILED", "error_code": "DRS.10030033", "error_message": "Full migration failed."}
     sim = simulator(batch(**{FORWARD: failing}))
     run = run_playbook("launch.yml", sim, LAUNCH_VARS)
     assert run.rc != 0
-    assert "1 DRS tasks failed: %s (FULL_TRANSFER_FAILED, DRS.10030033: Full migration failed.)" % FORWARD in run.output
-    assert BACKWARD not in [job["job_id"] for entry in writes(sim) if entry["route"] == "batch-starting"
-                            for job in entry["body"]["jobs"]], "the second group never starts"
+    assert ("1 of 7 DRS tasks failed, were released or were deleted, so they will not reach INCRE_TRANSFER_STARTED: "
+            "%s (FULL_TRANSFER_FAILED, DRS.10030033: Full migration failed.)" % FORWARD) in run.output, run.output
+    assert BACKWARD not in started_ids(sim), "the second group never starts"
+    summary = run.results["summary"]
+    assert summary["failure"]["task"] == "Wait for group 1 to reach its target"
+    assert summary["message"].startswith("Launch failed at 'Wait for group 1 to reach its target': 1 of 7 DRS tasks")
+    by_id = dict((job["job_id"], job) for job in summary["jobs"])
+    assert by_id[FORWARD]["status"] == "FULL_TRANSFER_FAILED" and by_id[FORWARD]["error_code"] == "DRS.10030033"
+    assert by_id[FORWARD]["action"] == "started"
+
+
+def test_a_released_task_inside_a_committed_async_job_fails_at_once(simulator, run_playbook):
+    sim = simulator(batch(**{BACKWARD: {"after_commit": "RELEASE_RESOURCE_COMPLETE"}}))
+    run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_commit_wait_timeout=600))
+    assert run.rc != 0
+    assert "so they will not reach CONFIGURATION: %s (RELEASE_RESOURCE_COMPLETE)" % BACKWARD in run.output
+    assert run.results["summary"]["elapsed_seconds"] < 60, "no wait until the commit wait timeout"
+    assert started_ids(sim) == []
 
 
 def test_a_slow_batch_times_out_naming_the_tasks(simulator, run_playbook):
     sim = simulator(batch(transition_seconds=600))
     run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_wait_timeout=2))
     assert run.rc != 0
-    assert "waiting for 7 DRS tasks to reach INCRE_TRANSFER_STARTED" in run.output
+    assert "Timed out after 2s waiting for 7 of 7 DRS tasks to reach INCRE_TRANSFER_STARTED" in run.output
     assert FORWARD in run.output
 
 
-def test_full_only_migration_ends_in_full_transfer_complete(simulator, run_playbook):
-    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=0.2,
-                         generate={"count": 3, "prefix": "full", "full_only": True}))
+def test_auto_target_ends_full_only_tasks_at_full_transfer_complete(simulator, run_playbook):
+    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=0.2, tasks=[
+        {"name": "full-1", "task_mode": "FULL_TRANS"}, {"name": "full-2", "task_mode": "FULL_TRANS"},
+        {"name": "both", "task_mode": "FULL_INCR_TRANS"}, {"name": "incremental", "task_mode": "INCR_TRANS"}]))
     ids = [task["id"] for task in sim.state()["tasks"]]
     run = run_playbook("launch.yml", sim, {"batch_launch_jobs": ids, "batch_launch_poll_interval": 1,
-                                           "batch_launch_target_status": "FULL_TRANSFER_COMPLETE"})
+                                           "batch_launch_wait_timeout": 60})
     assert run.rc == 0, run.output
-    assert set(run.results["status_by_id"].values()) == {"FULL_TRANSFER_COMPLETE"}
+    assert [(job["status"], job["target"], job["task_mode"]) for job in run.results["summary"]["jobs"]] == [
+        ("FULL_TRANSFER_COMPLETE", "FULL_TRANSFER_COMPLETE", "FULL_TRANS"),
+        ("FULL_TRANSFER_COMPLETE", "FULL_TRANSFER_COMPLETE", "FULL_TRANS"),
+        ("INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_STARTED", "FULL_INCR_TRANS"),
+        ("INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_STARTED", "INCR_TRANS")]
+
+
+def test_an_explicit_target_is_reached_by_tasks_past_it(simulator, run_playbook):
+    sim = simulator(dict(project_id=PROJECT, speed=1, tasks=[{"name": "done", "status": "INCRE_TRANSFER_STARTED"}]))
+    ids = [task["id"] for task in sim.state()["tasks"]]
+    run = run_playbook("launch.yml", sim, {"batch_launch_jobs": ids, "batch_launch_poll_interval": 1,
+                                           "batch_launch_target_status": "FULL_TRANSFER_COMPLETE",
+                                           "batch_launch_wait_timeout": 30})
+    assert run.rc == 0, run.output
+    assert run.results["summary"]["already_started"] == 1 and " after " not in run.output
+
+
+def test_the_next_group_waits_for_rpo_and_rto_below_the_maximum(simulator, run_playbook):
+    sim = simulator(batch(**{FORWARD: {"settle_seconds": 6, "rpo_start": 90, "rto_start": 80}}))
+    run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_rpo_rto_max=30))
+    assert run.rc == 0, run.output
+    assert "RPO 1m" in run.output and "(each must be below 30s)" in run.output
+    forward = [job for job in run.results["summary"]["jobs"] if job["job_id"] == FORWARD][0]
+    assert forward["rpo_delay"] < 30 and forward["rto_delay"] < 30
+    assert started_ids(sim)[-1] == BACKWARD
+
+
+def test_a_failed_read_while_waiting_is_read_again(simulator, run_playbook):
+    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=0.5, generate={"count": 3, "prefix": "r"}))
+    ids = [task["id"] for task in sim.state()["tasks"]]
+    # batch-status calls: 1 by the start's own read, then the waits' reads; the 2nd and 3rd fail.
+    sim.inject_fault(route="batch-status", kind="status", status=500, calls=[2, 3])
+    run = run_playbook("launch.yml", sim, {"batch_launch_jobs": ids, "batch_launch_poll_interval": 1})
+    assert run.rc == 0, run.output
+    assert "a read failed (1 of 3 failed reads in a row allowed), reading again" in run.output
+    assert "a read failed (2 of 3 failed reads in a row allowed), reading again" in run.output
+    assert set(statuses(run).values()) == {"INCRE_TRANSFER_STARTED"}
 
 
 def test_three_projects_launch_in_parallel(simulator, run_playbook, tmp_path):
@@ -116,12 +192,13 @@ def test_three_projects_launch_in_parallel(simulator, run_playbook, tmp_path):
         assert set(sim.start_counts().values()) == {1} and len(sim.start_counts()) == 5
 
 
-def test_a_failed_read_while_waiting_is_read_again(simulator, run_playbook):
-    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=0.5, generate={"count": 3, "prefix": "r"}))
+def test_the_connection_variable_is_merged_over_module_defaults(simulator, run_playbook):
+    """project_id from module_defaults, endpoint and token from batch_launch_connection."""
+    sim = simulator(dict(project_id=PROJECT, speed="instant", generate={"count": 2, "prefix": "m"}))
     ids = [task["id"] for task in sim.state()["tasks"]]
-    # batch-status calls: 1 by the start's own read, then the waits' reads; the 2nd and 3rd fail.
-    sim.inject_fault(route="batch-status", kind="status", status=500, calls=[2, 3])
-    run = run_playbook("launch.yml", sim, {"batch_launch_jobs": ids, "batch_launch_poll_interval": 1})
+    run = run_playbook("launch_module_defaults.yml", sim, {
+        "batch_launch_jobs": ids, "batch_launch_poll_interval": 1, "drs_project_id": PROJECT,
+        "batch_launch_connection": {"endpoint": sim.url, "auth_token": sim.auth_token}},
+        env={"HW_DRS_ENDPOINT": None, "HW_PROJECT_ID": None, "HW_AUTH_TOKEN": None})
     assert run.rc == 0, run.output
-    assert "FAILED - RETRYING" in run.output
-    assert set(run.results["status_by_id"].values()) == {"INCRE_TRANSFER_STARTED"}
+    assert set(sim.start_counts().values()) == {1}

@@ -1,0 +1,266 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: batch_launch_plan
+short_description: Check the variables of the batch_launch role and arrange its launch groups
+version_added: 0.2.0
+description:
+  - Used by the C(hwcloud.drs.batch_launch) role before its first write, so that every input is checked,
+    and every problem named by its role variable, before anything is committed or started.
+  - Takes the values as AWX surveys and C(-e key=value) give them too - a comma- or space-separated string of
+    IDs for a list, a numeric string for a number, C(true)/C(false) strings for a flag.
+  - Not meant for playbooks; its input and output follow the role.
+author:
+  - hwcloud.drs maintainers (@hwcloud-drs)
+options:
+  _input:
+    description: The role's variables, without their C(batch_launch_) prefix.
+    type: dict
+    required: true
+  async_task_ids:
+    description:
+      - The task IDs inside the committed batch async jobs. They join the first group, except those that
+        a group names.
+    type: list
+    elements: str
+    default: []
+  unplanned:
+    description:
+      - Task IDs to leave out of every group - in check mode, the tasks of async jobs not committed yet.
+    type: list
+    elements: str
+    default: []
+"""
+
+EXAMPLES = r"""
+- name: Check the inputs and plan the launch
+  ansible.builtin.set_fact:
+    plan: "{{ {'async_job_ids': batch_launch_async_job_ids, 'jobs': batch_launch_jobs} | hwcloud.drs.batch_launch_plan }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The checked and converted values, the launch groups, and C(errors) (empty when all is well).
+  type: dict
+"""
+
+import json
+import re
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError, check_id, epoch_millis, refuse_past
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import AUTO, MAINTENANCE, STATUSES
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import MAX_READ_RETRIES, MIN_POLL_INTERVAL
+
+PREFIX = "batch_launch_"
+# Statuses a launch can wait for: a place in the task's life, not a failure or a maintenance state.
+TARGETS = sorted(status for status, (kind, rank) in STATUSES.items() if rank is not None and kind != MAINTENANCE)
+
+
+class Plan:
+    """Collects every problem instead of stopping at the first: an operator fixes them in one go."""
+
+    def __init__(self, variables):
+        self.variables = variables
+        self.errors = []
+
+    def error(self, name, message):
+        self.errors.append("%s%s: %s" % (PREFIX, name, message))
+
+    def ids(self, name):
+        result = []
+        for index, value in enumerate(as_list(self.variables.get(name))):
+            try:
+                result.append(check_id(value, "%s%s[%d]" % (PREFIX, name, index)))
+            except InputError as exc:
+                self.errors.append(str(exc))
+        return result
+
+    def jobs(self, items, field):
+        """A group: task IDs, or dicts with job_id and start_time; returns (items for drs_batch_start, IDs)."""
+        jobs, ids = [], []
+        for index, item in enumerate(items):
+            where = "%s[%d]" % (field, index)
+            try:
+                if isinstance(item, dict):
+                    unknown = sorted(set(item) - set(["job_id", "start_time"]))
+                    if unknown:
+                        raise InputError("%s: unknown key(s) %s; an element has job_id and optionally start_time"
+                                         % (where, ", ".join(unknown)))
+                    job_id = check_id(item.get("job_id"), where + ".job_id")
+                    if item.get("start_time") is not None:
+                        start_time = epoch_millis(item["start_time"], where + ".start_time")
+                        refuse_past(start_time, where + ".start_time")
+                        jobs.append(dict(job_id=job_id, start_time=start_time))
+                    else:
+                        jobs.append(job_id)
+                else:
+                    jobs.append(check_id(item, where))
+                    job_id = item
+            except InputError as exc:
+                self.errors.append(str(exc))
+                continue
+            ids.append(job_id)
+        return jobs, ids
+
+    def groups(self):
+        groups = as_groups(self.variables.get("job_groups"))
+        if groups:
+            field = PREFIX + "job_groups"
+        else:
+            field = PREFIX + "jobs"
+            groups = [as_list(self.variables.get("jobs"))]
+        arranged = []
+        seen = {}
+        for number, group in enumerate(groups):
+            where = "%s[%d]" % (field, number) if field.endswith("groups") else field
+            if not isinstance(group, list):
+                self.errors.append("%s: %r is not a list of task IDs" % (where, group))
+                continue
+            jobs, ids = self.jobs(group, where)
+            for job_id in ids:
+                if job_id in seen and seen[job_id] != number:
+                    self.errors.append("%s: task %s is in group %d and in group %d" % (field, job_id, seen[job_id] + 1,
+                                                                                      number + 1))
+                seen.setdefault(job_id, number)
+            if not group and field.endswith("groups"):
+                self.errors.append("%s: a group is empty; remove it or give it task IDs" % where)
+            arranged.append(dict(jobs=jobs, ids=ids))
+        return arranged
+
+    def number(self, name, convert, minimum, maximum=None):
+        value = self.variables.get(name)
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            number = convert(value.strip() if isinstance(value, str) else value)
+        except (TypeError, ValueError):
+            self.error(name, "%r is not a number of seconds" % (value,) if "retries" not in name
+                       else "%r is not a whole number" % (value,))
+            return None
+        if number != number or number < minimum or (maximum is not None and number > maximum):  # NaN too
+            self.error(name, "must be %s, got %s" % ("at least %s" % minimum if maximum is None
+                                                     else "between %s and %s" % (minimum, maximum), value))
+            return None
+        return number
+
+    def flag(self, name):
+        value = self.variables.get(name)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in BOOLEANS_TRUE | BOOLEANS_FALSE:
+            return value.strip().lower() in BOOLEANS_TRUE
+        self.error(name, "%r is not true or false" % (value,))
+        return None
+
+    def target(self):
+        value = self.variables.get("target_status")
+        value = value.strip() if isinstance(value, str) else value
+        if value != AUTO and value not in TARGETS:
+            self.error("target_status", "%r is not auto nor a status a launch can wait for (%s)" % (value, ", ".join(TARGETS)))
+        return value
+
+    def start_time(self):
+        value = self.variables.get("start_time")
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            millis = epoch_millis(value, PREFIX + "start_time")
+            refuse_past(millis, PREFIX + "start_time")
+        except InputError as exc:
+            self.errors.append(str(exc))
+            return None
+        return millis
+
+    def connection(self):
+        """Checked only: the role's tasks pass batch_launch_connection itself, so no secret is copied into a fact."""
+        value = self.variables.get("connection") or {}
+        if not isinstance(value, dict):
+            self.error("connection", "must be a mapping of connection options (endpoint, region, project_id, ...), "
+                       "not a %s" % type(value).__name__)
+            return
+        unknown = sorted(set(value) - set(CONNECTION_ARGUMENT_SPEC))
+        if unknown:
+            self.error("connection", "unknown option(s) %s; the options are %s"
+                       % (", ".join(unknown), ", ".join(sorted(CONNECTION_ARGUMENT_SPEC))))
+
+
+def batch_launch_plan(variables, async_task_ids=None, unplanned=None):
+    if not isinstance(variables, dict):
+        raise AnsibleFilterError("batch_launch_plan expects the role's variables as a mapping")
+    plan = Plan(variables)
+    plan.connection()
+    async_job_ids = plan.ids("async_job_ids")
+    groups = plan.groups()
+    result = dict(
+        async_job_ids=async_job_ids,
+        start_time=plan.start_time(),
+        target_status=plan.target(),
+        wait_timeout=plan.number("wait_timeout", int, 1),
+        poll_interval=plan.number("poll_interval", float, MIN_POLL_INTERVAL),
+        commit_wait_timeout=plan.number("commit_wait_timeout", int, 1),
+        read_retries=plan.number("read_retries", int, 0, MAX_READ_RETRIES),
+        rpo_rto_max=plan.number("rpo_rto_max", int, 1),
+        set_stats=plan.flag("set_stats"),
+    )
+    if not async_job_ids and not any(group["ids"] for group in groups) and not plan.errors:
+        plan.errors.append("Nothing to launch: set %sasync_job_ids, %sjobs or %sjob_groups (an empty survey answer "
+                           "leaves them empty)" % (PREFIX, PREFIX, PREFIX))
+    named = set(job_id for group in groups for job_id in group["ids"])
+    extra = [job_id for job_id in dict.fromkeys(async_task_ids or []) if job_id not in named]
+    if groups:
+        groups[0] = dict(jobs=groups[0]["jobs"] + extra, ids=groups[0]["ids"] + extra)
+    if unplanned:
+        groups = [without(group, set(unplanned)) for group in groups]
+    result.update(groups=[group for group in groups if group["ids"]], errors=plan.errors)
+    return result
+
+
+def without(group, task_ids):
+    """The group without the tasks that do not exist yet (check mode, before a commit)."""
+    return dict(jobs=[job for job in group["jobs"] if (job["job_id"] if isinstance(job, dict) else job) not in task_ids],
+                ids=[job_id for job_id in group["ids"] if job_id not in task_ids])
+
+
+def as_list(value):
+    """A list as given, or one from a string of IDs separated by commas or spaces (or a JSON list)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, list):
+                return parsed
+        return [part for part in re.split(r"[\s,]+", text) if part]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def as_groups(value):
+    """Groups as given, or from a string: groups separated by ';', IDs by commas or spaces (or JSON)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            parsed = as_list(text)
+            return [as_list(group) if isinstance(group, str) else group for group in parsed]
+        return [as_list(part) for part in text.split(";") if part.strip()]
+    return as_list(value)
+
+
+class FilterModule:
+    def filters(self):
+        return {"batch_launch_plan": batch_launch_plan}

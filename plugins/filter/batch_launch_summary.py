@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: batch_launch_summary
+short_description: Sum up a launch of the batch_launch role
+version_added: 0.2.0
+description:
+  - Used by the C(hwcloud.drs.batch_launch) role to build its summary and its C(set_stats) data from the
+    results of its commits, starts and waits, also when the launch failed - in Python, so that it costs
+    milliseconds for 10,000 tasks.
+  - Not meant for playbooks; its input and output follow the role.
+author:
+  - hwcloud.drs maintainers (@hwcloud-drs)
+options:
+  _input:
+    description:
+      - C(began) (epoch seconds), C(check_mode), C(commits) (the registered loop of C(drs_async_commit)),
+        C(starts) (the C(results) of each group's C(drs_batch_start)), C(waits) (each group's last
+        C(drs_batch_status) answer), C(unplanned) (task IDs that cannot be planned before a commit) and
+        C(failure) (C(task), C(msg) and the failed task's C(result)) when the launch failed.
+    type: dict
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Summarise the launch
+  ansible.builtin.set_fact:
+    summary: "{{ {'began': began, 'check_mode': ansible_check_mode, 'commits': commits.results} | hwcloud.drs.batch_launch_summary }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The summary the role shows and publishes; its fields are described in the role's documentation.
+  type: dict
+"""
+
+import time
+
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import status_class
+
+ACTIONS = ("started", "already_started", "would_start", "failed")
+TASK_FIELDS = ("status", "status_class", "target", "reached", "task_mode", "progress", "remaining_time",
+               "incre_trans_delay", "rpo_delay", "rto_delay")
+
+
+def batch_launch_summary(data):
+    check_mode = bool(data.get("check_mode"))
+    commits = [commit for commit in data.get("commits") or [] if isinstance(commit, dict) and commit.get("job")]
+    failure = dict(data.get("failure") or {}) or None
+    starts, waits = list(data.get("starts") or []), list(data.get("waits") or [])
+    if failure:
+        # The failed task's own result: a start that failed part way, or the last read of a wait.
+        failed_result = failure.pop("result", None) or {}
+        if isinstance(failed_result.get("results"), list) and all("job_id" in entry for entry in failed_result["results"]):
+            starts.append(failed_result["results"])
+        if isinstance(failed_result.get("jobs"), list):
+            waits.append(failed_result)
+    jobs = {}
+    for results in starts:
+        for entry in results or []:
+            jobs[entry["job_id"]] = dict(job_id=entry["job_id"], action=entry.get("action"),
+                                         status_before=entry.get("status_before"), status=entry.get("status_before"),
+                                         status_class=entry.get("status_class") or status_class(entry.get("status_before")),
+                                         start_time=entry.get("start_time"), error_code=entry.get("error_code"),
+                                         error_msg=entry.get("error_msg"))
+    for answer in waits:
+        for entry in (answer or {}).get("jobs") or []:
+            task = jobs.setdefault(entry["id"], dict(job_id=entry["id"], action=None, status_before=None))
+            task.update((key, entry[key]) for key in TASK_FIELDS if key in entry)
+            if entry.get("error_code") or entry.get("error_message"):
+                task.update(error_code=entry.get("error_code"), error_msg=entry.get("error_message"))
+    tasks = list(jobs.values())
+    counts = dict((action, sum(1 for task in tasks if task.get("action") == action)) for action in ACTIONS)
+    per_status = {}
+    for task in tasks:
+        per_status[task.get("status")] = per_status.get(task.get("status"), 0) + 1
+    summary = dict(
+        tasks=len(tasks),
+        committed=[commit["job"]["async_job_id"] for commit in commits if commit.get("changed")],
+        unplanned=list(data.get("unplanned") or []),
+        per_status=per_status,
+        elapsed_seconds=round(time.time() - float(data.get("began") or time.time()), 1),
+        check_mode=check_mode,
+        failure=failure,
+        jobs=tasks,
+        **counts
+    )
+    summary["message"] = message(summary)
+    return summary
+
+
+def message(summary):
+    check_mode = summary["check_mode"]
+    actions = ["%d started" % summary["started"], "%d already started" % summary["already_started"]]
+    if summary["would_start"] or check_mode:
+        actions.append("%d would start" % summary["would_start"])
+    if summary["failed"]:
+        actions.append("%d failed to start" % summary["failed"])
+    text = "%s (%s)" % (count(summary["tasks"], "task"), ", ".join(actions))
+    if summary["committed"]:
+        text += ", %s %s" % (count(len(summary["committed"]), "async job"), "to commit" if check_mode else "committed")
+    if summary["unplanned"]:
+        text += "; %s to be planned only after the commit" % count(len(summary["unplanned"]), "task")
+    text += ", in %ss" % summary["elapsed_seconds"]
+    statuses = sorted(summary["per_status"].items(), key=lambda item: (-item[1], str(item[0])))
+    if statuses:
+        text += "; status: " + ", ".join("%s=%d" % item for item in statuses)
+    if summary["failure"]:
+        return "Launch failed at '%s': %s | so far: %s" % (summary["failure"].get("task"), summary["failure"].get("msg"), text)
+    return ("Check mode, nothing changed: " if check_mode else "Launched: ") + text
+
+
+def count(number, word):
+    return "%d %s" % (number, word if number == 1 else word + "s")
+
+
+class FilterModule:
+    def filters(self):
+        return {"batch_launch_summary": batch_launch_summary}
