@@ -19,7 +19,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import TASK_STATUSES
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import TASK_STATUSES
 from ansible_collections.hwcloud.drs.plugins.modules import drs_async_commit, drs_batch_start, drs_batch_status
 
 from .conftest import Simulator, run_module_in_process

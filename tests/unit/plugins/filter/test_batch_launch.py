@@ -1,0 +1,161 @@
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The batch_launch role's Python: its input check and plan, and its summary."""
+
+import time
+
+import pytest
+
+from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_plan import batch_launch_plan
+from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_summary import batch_launch_summary
+
+A = "3c9e1f7a-5b2d-4e8c-9a10-7d6f2e4bjb21"
+B = "8d2a6c4e-1f9b-4a7d-b3e5-0c8f5a2djb21"
+C = "9a470239-2308-4bb5-a6bc-1040402fjb21"
+ASYNC = "6f1c9a52-3d7e-4b8a-9c21-5e0d4f7a8b61"
+FUTURE_MS = str(int((time.time() + 86400) * 1000))
+
+DEFAULTS = dict(async_job_ids=[], jobs=[], job_groups=[], start_time=None, target_status="auto", wait_timeout=86400,
+                poll_interval=60, commit_wait_timeout=1800, read_retries=3, rpo_rto_max=60, connection={},
+                set_stats=True)
+
+
+def plan(**variables):
+    return batch_launch_plan(dict(DEFAULTS, **variables))
+
+
+def test_defaults_with_jobs_plan_one_group():
+    result = plan(jobs=[A, {"job_id": B, "start_time": FUTURE_MS}])
+    assert result["errors"] == []
+    assert result["groups"] == [{"jobs": [A, {"job_id": B, "start_time": FUTURE_MS}], "ids": [A, B]}]
+    assert (result["wait_timeout"], result["poll_interval"], result["read_retries"], result["rpo_rto_max"]) == \
+        (86400, 60.0, 3, 60)
+    assert result["target_status"] == "auto" and result["set_stats"] is True
+
+
+@pytest.mark.parametrize("variables, expected", [
+    (dict(jobs="%s,%s" % (A, B)), dict(groups=[{"jobs": [A, B], "ids": [A, B]}])),
+    (dict(jobs=" %s  %s " % (A, B)), dict(groups=[{"jobs": [A, B], "ids": [A, B]}])),
+    (dict(jobs='["%s", "%s"]' % (A, B)), dict(groups=[{"jobs": [A, B], "ids": [A, B]}])),
+    (dict(async_job_ids=ASYNC), dict(async_job_ids=[ASYNC], groups=[])),
+    (dict(job_groups="%s; %s,%s" % (A, B, C)), dict(groups=[{"jobs": [A], "ids": [A]}, {"jobs": [B, C], "ids": [B, C]}])),
+    (dict(job_groups='[["%s"], ["%s"]]' % (A, B)), dict(groups=[{"jobs": [A], "ids": [A]}, {"jobs": [B], "ids": [B]}])),
+    (dict(jobs=A, poll_interval="2.5", wait_timeout="3600", read_retries="0", rpo_rto_max="30", commit_wait_timeout="60"),
+     dict(poll_interval=2.5, wait_timeout=3600, read_retries=0, rpo_rto_max=30, commit_wait_timeout=60)),
+    (dict(jobs=A, set_stats="false"), dict(set_stats=False)),
+    (dict(jobs=A, set_stats="yes"), dict(set_stats=True)),
+    (dict(jobs=A, start_time=" %s " % FUTURE_MS), dict(start_time=FUTURE_MS)),
+    (dict(jobs=A, start_time=""), dict(start_time=None)),
+    (dict(jobs=A, target_status=" FULL_TRANSFER_COMPLETE"), dict(target_status="FULL_TRANSFER_COMPLETE")),
+])
+def test_survey_and_command_line_strings_work(variables, expected):
+    result = plan(**variables)
+    assert result["errors"] == []
+    for key, value in expected.items():
+        assert result[key] == value
+
+
+@pytest.mark.parametrize("variables, error", [
+    (dict(), "Nothing to launch: set batch_launch_async_job_ids, batch_launch_jobs or batch_launch_job_groups"),
+    (dict(jobs=""), "Nothing to launch"),
+    (dict(jobs=["not a valid id"]), "batch_launch_jobs[0]: 'not a valid id' is not a valid DRS ID"),
+    (dict(async_job_ids=["../x"]), "batch_launch_async_job_ids[0]: '../x' is not a valid DRS ID"),
+    (dict(jobs=[{"job_id": A, "when": 1}]), "batch_launch_jobs[0]: unknown key(s) when"),
+    (dict(job_groups=[[A], [A]]), "batch_launch_job_groups: task %s is in group 1 and in group 2" % A),
+    (dict(job_groups=[[A], []]), "batch_launch_job_groups[1]: a group is empty"),
+    (dict(job_groups=[A]), "batch_launch_job_groups[0]: '%s' is not a list of task IDs" % A),
+    (dict(jobs=A, start_time="2030-06-01T02:00:00"), "batch_launch_start_time: '2030-06-01T02:00:00' is not epoch "
+     "milliseconds nor an ISO 8601 date-time with a UTC offset"),
+    (dict(jobs=A, start_time="1906504200"), "batch_launch_start_time: 1906504200 looks like epoch seconds"),
+    (dict(jobs=A, start_time="99999999999999999999"), "batch_launch_start_time: 99999999999999999999 is after the year 2100"),
+    (dict(jobs=A, start_time="2020-01-01T00:00:00Z"), "batch_launch_start_time: 1577836800000 (2020-01-01T00:00:00Z) is "
+     "more than 5 minutes in the past; leave start_time out to start now"),
+    (dict(jobs=[{"job_id": A, "start_time": 1577836800000}]), "batch_launch_jobs[0].start_time: 1577836800000"),
+    (dict(jobs=A, poll_interval=0), "batch_launch_poll_interval: must be at least 0.1, got 0"),
+    (dict(jobs=A, poll_interval="often"), "batch_launch_poll_interval: 'often' is not a number of seconds"),
+    (dict(jobs=A, wait_timeout=-5), "batch_launch_wait_timeout: must be at least 1, got -5"),
+    (dict(jobs=A, wait_timeout=True), "batch_launch_wait_timeout: True is not a number of seconds"),
+    (dict(jobs=A, commit_wait_timeout="0"), "batch_launch_commit_wait_timeout: must be at least 1, got 0"),
+    (dict(jobs=A, read_retries=-1), "batch_launch_read_retries: must be between 0 and 100, got -1"),
+    (dict(jobs=A, read_retries="1.5"), "batch_launch_read_retries: '1.5' is not a whole number"),
+    (dict(jobs=A, rpo_rto_max=0), "batch_launch_rpo_rto_max: must be at least 1, got 0"),
+    (dict(jobs=A, target_status="INCRE_STARTED"), "batch_launch_target_status: 'INCRE_STARTED' is not auto nor a status"),
+    (dict(jobs=A, target_status="PAUSING"), "batch_launch_target_status: 'PAUSING' is not auto nor a status"),
+    (dict(jobs=A, set_stats="maybe"), "batch_launch_set_stats: 'maybe' is not true or false"),
+    (dict(jobs=A, connection="endpoint=x"), "batch_launch_connection: must be a mapping of connection options"),
+    (dict(jobs=A, connection={"endpoint": "x", "projectid": "y"}), "batch_launch_connection: unknown option(s) projectid"),
+])
+def test_each_bad_input_is_named_by_its_variable(variables, error):
+    errors = plan(**variables)["errors"]
+    assert any(error in message for message in errors), errors
+
+
+def test_every_problem_is_reported_at_once():
+    errors = plan(jobs=["bad id"], poll_interval=0, wait_timeout=-1, target_status="NOPE")["errors"]
+    assert len(errors) == 4
+
+
+def test_committed_tasks_join_the_first_group_unless_a_group_names_them():
+    result = batch_launch_plan(dict(DEFAULTS, async_job_ids=[ASYNC], job_groups=[[A], [B]]), async_task_ids=[A, B, C, C])
+    assert [group["ids"] for group in result["groups"]] == [[A, C], [B]]
+
+
+def test_check_mode_leaves_out_tasks_that_exist_only_after_a_commit():
+    result = batch_launch_plan(dict(DEFAULTS, async_job_ids=[ASYNC], job_groups=[[A, {"job_id": C, "start_time": FUTURE_MS}],
+                                                                                 [B]]),
+                               async_task_ids=[A, B], unplanned=[B, C])
+    assert result["groups"] == [{"jobs": [A], "ids": [A]}]
+
+
+def start_entry(job_id, action, status="CONFIGURATION"):
+    return dict(job_id=job_id, action=action, status_before=status, status_class="startable", start_time=None,
+                error_code=None, error_msg=None)
+
+
+def test_the_summary_counts_and_merges_each_task():
+    began = time.time() - 12
+    wait = {"jobs": [dict(id=A, status="INCRE_TRANSFER_STARTED", status_class="transferring", target="INCRE_TRANSFER_STARTED",
+                          reached=True, progress=100, incre_trans_delay=2, error_code=None, error_message=None),
+                     dict(id=B, status="INCRE_TRANSFER_STARTED", status_class="transferring", target="INCRE_TRANSFER_STARTED",
+                          reached=True, error_code=None, error_message=None)]}
+    summary = batch_launch_summary(dict(began=began, check_mode=False,
+                                        commits=[{"changed": True, "job": {"async_job_id": ASYNC}, "job_ids": [A]},
+                                                 {"skipped": True}],
+                                        starts=[[start_entry(A, "started")], [start_entry(B, "already_started", "FULL_TRANSFER_STARTED")]],
+                                        waits=[wait]))
+    assert (summary["tasks"], summary["started"], summary["already_started"], summary["would_start"], summary["failed"]) == \
+        (2, 1, 1, 0, 0)
+    assert summary["committed"] == [ASYNC] and summary["per_status"] == {"INCRE_TRANSFER_STARTED": 2}
+    assert summary["jobs"][0]["status_before"] == "CONFIGURATION" and summary["jobs"][0]["incre_trans_delay"] == 2
+    assert 11 < summary["elapsed_seconds"] < 60
+    assert summary["message"].startswith("Launched: 2 tasks (1 started, 1 already started), 1 async job committed, in ")
+    assert summary["message"].endswith("s; status: INCRE_TRANSFER_STARTED=2")
+
+
+def test_a_failure_keeps_what_the_failed_task_saw():
+    failed_wait = {"failed": True, "msg": "1 of 1 DRS tasks failed ...",
+                   "jobs": [dict(id=A, status="FULL_TRANSFER_FAILED", status_class="failed", error_code="DRS.10030033",
+                                 error_message="Full migration failed.")]}
+    summary = batch_launch_summary(dict(began=time.time(), starts=[[start_entry(A, "started")]],
+                                        failure={"task": "Wait for group 1 to reach its target", "msg": failed_wait["msg"],
+                                                 "result": failed_wait}))
+    assert summary["jobs"][0]["status"] == "FULL_TRANSFER_FAILED" and summary["jobs"][0]["error_code"] == "DRS.10030033"
+    assert summary["failure"] == {"task": "Wait for group 1 to reach its target", "msg": "1 of 1 DRS tasks failed ..."}
+    assert summary["message"].startswith("Launch failed at 'Wait for group 1 to reach its target': 1 of 1 DRS tasks failed "
+                                         "... | so far: 1 task (1 started, 0 already started)")
+
+
+def test_a_failed_start_keeps_its_per_task_results():
+    failed_start = {"failed": True, "msg": "refused", "results": [start_entry(A, "started"), start_entry(B, "failed")]}
+    summary = batch_launch_summary(dict(began=time.time(), failure={"task": "Start", "msg": "refused", "result": failed_start}))
+    assert (summary["started"], summary["failed"]) == (1, 1)
+    assert "1 failed to start" in summary["message"]
+
+
+def test_check_mode_says_what_would_happen():
+    summary = batch_launch_summary(dict(began=time.time(), check_mode=True,
+                                        commits=[{"changed": True, "job": {"async_job_id": ASYNC}, "job_ids": [B]}],
+                                        starts=[[start_entry(A, "would_start")]], unplanned=[B]))
+    assert summary["message"].startswith("Check mode, nothing changed: 1 task (0 started, 0 already started, 1 would start), "
+                                         "1 async job to commit; 1 task to be planned only after the commit, in ")
