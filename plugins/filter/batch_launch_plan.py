@@ -186,7 +186,8 @@ class Plan:
         value = self.variables.get("connection") or {}
         if not isinstance(value, dict):
             self.error("connection", "must be a mapping of connection options (endpoint, region, project_id, ...), "
-                       "not a %s" % type(value).__name__)
+                       "not a %s; on the command line give it as JSON: -e '{\"batch_launch_connection\": {...}}'"
+                       % type(value).__name__)
             return
         unknown = sorted(set(value) - set(CONNECTION_ARGUMENT_SPEC))
         if unknown:

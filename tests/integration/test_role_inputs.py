@@ -1,0 +1,62 @@
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The batch_launch role's variables as an operator types them: plain -e key=value strings, mistakes."""
+
+import datetime
+
+from .conftest import writes
+from .test_role import ASYNC_A, ASYNC_B, BACKWARD, FORWARD, batch
+
+
+def extra_vars(**variables):
+    args = []
+    for name, value in variables.items():
+        args += ["-e", "batch_launch_%s=%s" % (name, value)]
+    return args
+
+
+def test_every_variable_as_a_plain_string(simulator, run_playbook):
+    sim = simulator(batch())
+    run = run_playbook("launch.yml", sim, args=extra_vars(
+        async_job_ids="%s,%s" % (ASYNC_A, ASYNC_B), job_groups="%s;%s" % (FORWARD, BACKWARD), poll_interval="0.5",
+        wait_timeout="120", commit_wait_timeout="60", read_retries="2", rpo_rto_max="30", target_status="auto",
+        set_stats="false"))
+    assert run.rc == 0, run.output
+    summary = run.results["summary"]
+    assert summary["started"] == 8 and summary["committed"] == [ASYNC_A, ASYNC_B]
+    assert [job["job_id"] for entry in writes(sim) if entry["route"] == "batch-starting"
+            for job in entry["body"]["jobs"]][-1] == BACKWARD
+
+
+def test_jobs_and_a_start_time_as_strings(simulator, run_playbook):
+    sim = simulator(dict(project_id=batch()["project_id"], speed="instant", generate={"count": 3, "prefix": "s"}))
+    ids = [task["id"] for task in sim.state()["tasks"]]
+    tomorrow = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    # -e key=value splits at spaces: an AWX survey's text area (one ID a line) is where spaces come from
+    run = run_playbook("launch.yml", sim, check=True, args=extra_vars(jobs=",".join(ids), start_time=tomorrow))
+    assert run.rc == 0, run.output
+    assert [job["action"] for job in run.results["summary"]["jobs"]] == ["would_start"] * 3
+    assert all(job["start_time"] for job in run.results["summary"]["jobs"])
+
+
+def test_bad_inputs_stop_the_role_before_the_commit_naming_each_variable(simulator, run_playbook):
+    sim = simulator(batch())
+    run = run_playbook("launch.yml", sim, args=extra_vars(
+        async_job_ids=ASYNC_A, start_time="2030-06-01T02:00:00", poll_interval="0", wait_timeout="-5",
+        jobs="not/an/id"))
+    assert run.rc != 0
+    for text in ("batch_launch_start_time: '2030-06-01T02:00:00' is not epoch milliseconds",
+                 "batch_launch_poll_interval: must be at least 0.1, got 0",
+                 "batch_launch_wait_timeout: must be at least 1, got -5",
+                 "batch_launch_jobs[0]: 'not/an/id' is not a valid DRS ID"):
+        assert text in run.output, run.output
+    assert writes(sim) == [] and [entry for entry in sim.request_log if entry["route"] != "any"] == [], \
+        "nothing was read or written"
+
+
+def test_an_empty_launch_is_a_mistake(simulator, run_playbook):
+    sim = simulator(batch())
+    run = run_playbook("launch.yml", sim, args=extra_vars(jobs="", async_job_ids=""))
+    assert run.rc != 0
+    assert "Nothing to launch: set batch_launch_async_job_ids, batch_launch_jobs or batch_launch_job_groups" in run.output
