@@ -22,7 +22,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._client import (
     TokenAuth, region_endpoint, region_iam_url,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError, check_id
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import first_of
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of, first_of
 
 CONNECTION_ARGUMENT_SPEC = dict(
     endpoint=dict(type="str", fallback=(env_fallback, ["HW_DRS_ENDPOINT"])),
@@ -86,8 +86,8 @@ def task_statuses(client, job_ids, action):
         elif not entry["status"]:
             unknown.append("%s (%s: %s)" % (job_id, entry["error_code"] or "-", entry["error_message"] or "no status"))
     if unknown:
-        raise InputError("Failed to %s: the API knows no status for %d task(s), unknown IDs?: %s"
-                         % (action, len(unknown), first_of(unknown)))
+        raise InputError("Failed to %s: the API knows no status for %s, unknown IDs?: %s"
+                         % (action, count_of(len(unknown), "task"), first_of(unknown)))
     return [by_id[job_id] for job_id in dict.fromkeys(job_ids)]
 
 

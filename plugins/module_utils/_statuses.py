@@ -132,3 +132,25 @@ def describe_tasks(entries):
             detail += ", %s: %s" % (entry.get("error_code") or "-", entry.get("error_message") or "-")
         parts.append("%s (%s)" % (entry.get("id"), detail))
     return first_of(parts)
+
+
+def count_of(count, noun):
+    """``1 task``, ``2 tasks``."""
+    return "%d %s%s" % (count, noun, "" if count == 1 else "s")
+
+
+def by_reason(failures, limit=20):
+    """Each distinct reason once, in the order first seen, with its count and the first ``limit`` IDs.
+
+    ``failures`` are ``(ID, error code, reason)``; the code is shown unless the reason already holds it.
+    For example ``100 tasks (DRS.10030011: Task status does not allow the operation.): id1, id2, ... and 80 more``.
+    """
+    groups = {}
+    for item_id, code, reason in failures:
+        groups.setdefault((code, reason), []).append(item_id)
+    parts = []
+    for (code, reason), ids in groups.items():
+        shown = ", ".join(ids[:limit]) + (" and %d more" % (len(ids) - limit) if len(ids) > limit else "")
+        label = "%s: %s" % (code, reason) if code and code not in (reason or "") else reason
+        parts.append("%s (%s): %s" % (count_of(len(ids), "task"), label, shown))
+    return "; ".join(parts)

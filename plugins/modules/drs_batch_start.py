@@ -141,9 +141,11 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._client import START_C
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError, check_id, epoch_millis, iso_utc, refuse_past
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, task_statuses
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
-    ALREADY_STARTED, NEEDS_START, UNKNOWN, first_of, status_class,
+    ALREADY_STARTED, NEEDS_START, UNKNOWN, by_reason, count_of, status_class,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import resend_pause
+
+
 class DrsBatchStart(DrsModule):
     argument_spec = dict(
         jobs=dict(type="list", elements="raw", required=True),
@@ -161,8 +163,8 @@ class DrsBatchStart(DrsModule):
         results = dict((job_id, self.plan(job_id, statuses[job_id], start_time)) for job_id, start_time in requests.items())
         blocked = [entry for entry in results.values() if entry["action"] == "failed"]
         if blocked:
-            self.fail("%d of %d DRS tasks cannot be started, so none was: %s"
-                      % (len(blocked), len(results), describe(blocked)), **self.result(results))
+            self.fail("%d of %s cannot be started, so none was: %s"
+                      % (len(blocked), count_of(len(results), "DRS task"), describe(blocked)), **self.result(results))
         if not self.module.check_mode:
             self.start(results)
 
@@ -170,8 +172,8 @@ class DrsBatchStart(DrsModule):
         failed = [entry for entry in results.values() if entry["action"] == "failed"]
         if failed:
             started = sum(1 for entry in results.values() if entry["action"] == "started")
-            self.fail("%d of %d DRS tasks failed to start (%d started): %s"
-                      % (len(failed), len(results), started, describe(failed)), **outcome)
+            self.fail("%d of %s failed to start (%d started): %s"
+                      % (len(failed), count_of(len(results), "DRS task"), started, describe(failed)), **outcome)
         return outcome
 
     # -- plan ----------------------------------------------------------------------------
@@ -231,17 +233,26 @@ class DrsBatchStart(DrsModule):
     def start(self, results):
         pending = [entry for entry in results.values() if entry["action"] == "would_start"]
         size = self.params["chunk_size"]
+        chunks = -(-len(pending) // size)
         for first in range(0, len(pending), size):
             chunk = pending[first:first + size]
             try:
                 self.start_chunk(chunk)
             except DrsApiError as exc:
-                in_doubt = set(entry["job_id"] for entry in chunk) if exc.outcome_unknown else set()
-                for entry in pending[first:]:
+                # One reason per chunk, and one for the chunks never sent, so that the message
+                # names each once (with its tasks) instead of repeating it for every task.
+                which = "chunk %d of %d" % (first // size + 1, chunks)
+                if exc.outcome_unknown:
+                    reason = "start outcome unknown, it may have taken effect (run again to find out): %s" % exc
+                    not_sent = "not sent, because %s had no answer" % which
+                else:
+                    reason = "start refused, %s: %s" % (which, exc)
+                    not_sent = "not sent, because %s was refused" % which
+                for entry in chunk:
                     if entry["action"] == "would_start":
-                        reason = ("start outcome unknown, it may have taken effect (run again to find out)"
-                                  if entry["job_id"] in in_doubt else "not started")
-                        entry.update(action="failed", error_code=exc.error_code, error_msg="%s: %s" % (reason, exc))
+                        entry.update(action="failed", error_code=exc.error_code, error_msg=reason)
+                for entry in pending[first + size:]:
+                    entry.update(action="failed", error_msg=not_sent)
                 return
 
     def start_chunk(self, chunk):
@@ -282,7 +293,7 @@ class DrsBatchStart(DrsModule):
             to_send = self.still_unstarted(unanswered)
             if not to_send:
                 return
-        raise DrsApiError("no answer for %d task(s) after %d attempts" % (len(to_send), resends + 1),
+        raise DrsApiError("no answer for %s after %d attempts" % (count_of(len(to_send), "task"), resends + 1),
                           "POST", "/v3/{project_id}/jobs/batch-starting", outcome_unknown=True)
 
     def started_meanwhile(self, entries, resent):
@@ -334,8 +345,7 @@ def planned(entry):
 
 
 def describe(entries):
-    return first_of(["%s (%s%s)" % (entry["job_id"], entry["error_code"] + ": " if entry["error_code"] else "",
-                                    entry["error_msg"]) for entry in entries])
+    return by_reason([(entry["job_id"], entry["error_code"], entry["error_msg"]) for entry in entries])
 
 
 def main():

@@ -120,4 +120,4 @@ def test_fault(make_sim, record_property, call, fault, mode):
         assert FAULT_WORDS[fault] in run.msg, run.msg
         assert run.msg.startswith("Failed to ") or "DRS tasks failed to start" in run.msg, run.msg
         if call == "batch-starting":  # a throttled start did not act; any other lost answer may have
-            assert ("not started: " if fault.startswith("429") else "start outcome unknown") in run.msg, run.msg
+            assert ("start refused, chunk 1 of 1: " if fault.startswith("429") else "start outcome unknown") in run.msg, run.msg

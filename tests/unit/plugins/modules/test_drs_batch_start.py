@@ -2,7 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import json
+
 import pytest
+from werkzeug import Response
 
 from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_start import main
 
@@ -81,8 +84,8 @@ def test_a_202_with_failed_jobs_reports_each_and_fails(drs, run_module, token_ar
     run = run_module(main, dict(token_args, jobs=ids))
     assert run.failed and run.result["changed"] is True
     assert actions(run) == {ids[0]: "started", ids[1]: "failed", ids[2]: "started"}
-    assert run.result["msg"] == ("1 of 3 DRS tasks failed to start (2 started): %s (DRS.10030011: Forward task is not "
-                                 "INCRE_TRANSFER_STARTED.)" % ids[1])
+    assert run.result["msg"] == ("1 of 3 DRS tasks failed to start (2 started): 1 task (DRS.10030011: Forward task is not "
+                                 "INCRE_TRANSFER_STARTED.): %s" % ids[1])
 
 
 @pytest.mark.parametrize("status", ["CREATING", "CREATE_FAILED", "RELEASE_RESOURCE_COMPLETE", "FULL_TRANSFER_FAILED"])
@@ -91,8 +94,8 @@ def test_a_job_that_cannot_start_fails_before_anything_is_sent(drs, run_module, 
     stuck = drs.add(status, 1, start=9)
     run = run_module(main, dict(token_args, jobs=ready + stuck))
     assert run.failed and run.result["changed"] is False
-    assert run.result["msg"] == "1 of 2 DRS tasks cannot be started, so none was: %s (task is %s, which cannot be started)" \
-        % (stuck[0], status)
+    assert run.result["msg"] == "1 of 2 DRS tasks cannot be started, so none was: 1 task (task is %s, which cannot be started): %s" \
+        % (status, stuck[0])
     assert actions(run) == {ready[0]: "would_start", stuck[0]: "failed"}
     assert drs.requests(START_URI) == []
 
@@ -180,3 +183,50 @@ def test_a_chunk_that_fails_stops_the_rest_and_says_what_started(httpserver, drs
     assert run.result["results"][1]["error_code"] == "DRS.10000001"
     assert "2 of 3 DRS tasks failed to start (1 started)" in run.result["msg"]
     assert len(calls) == 2
+
+
+def test_a_refused_chunk_is_named_once_with_its_tasks_and_what_was_not_sent(httpserver, drs, run_module, token_args):
+    ids = drs.add("CONFIGURATION", 1234)
+    calls = []
+
+    def third_refused(request):
+        calls.append(request)
+        if len(calls) == 3:
+            return Response(json.dumps({"error_code": "DRS.10000001", "error_msg": "Failed."}), status=400,
+                            headers={"X-Request-Id": "rq-3"}, content_type="application/json")
+        return drs.batch_start(request)
+    httpserver.clear_all_handlers()
+    httpserver.expect_request(STATUS_URI).respond_with_handler(drs.batch_status)
+    httpserver.expect_request(START_URI).respond_with_handler(third_refused)
+    run = run_module(main, dict(token_args, jobs=ids))
+    assert run.failed and len(calls) == 3
+    assert run.result["msg"] == (
+        "1034 of 1234 DRS tasks failed to start (200 started): "
+        "100 tasks (start refused, chunk 3 of 13: POST /v3/%s/jobs/batch-starting: HTTP 400 DRS.10000001: Failed. "
+        "(request id rq-3)): %s and 80 more; "
+        "934 tasks (not sent, because chunk 3 of 13 was refused): %s and 914 more"
+        % (token_args["project_id"], ", ".join(ids[200:220]), ", ".join(ids[300:320])))
+    by_id = dict((entry["job_id"], entry) for entry in run.result["results"])
+    assert by_id[ids[0]]["action"] == "started"
+    assert by_id[ids[250]]["action"] == "failed" and by_id[ids[250]]["error_code"] == "DRS.10000001"
+    assert by_id[ids[300]]["action"] == "failed" and by_id[ids[300]]["error_code"] is None
+    assert by_id[ids[300]]["error_msg"] == "not sent, because chunk 3 of 13 was refused"
+
+
+def test_per_task_refusals_are_grouped_by_reason(drs, run_module, token_args):
+    ids = drs.add("CONFIGURATION", 5)
+    for task_id in ids[1:4]:
+        drs.refuse_start[task_id] = {"error_code": "DRS.10030011", "error_msg": "Forward task is not INCRE_TRANSFER_STARTED."}
+    drs.refuse_start[ids[4]] = {"error_code": "DRS.10030012", "error_msg": "Quota exceeded."}
+    run = run_module(main, dict(token_args, jobs=ids))
+    assert run.result["msg"] == (
+        "4 of 5 DRS tasks failed to start (1 started): 3 tasks (DRS.10030011: Forward task is not INCRE_TRANSFER_STARTED.): "
+        "%s; 1 task (DRS.10030012: Quota exceeded.): %s" % (", ".join(ids[1:4]), ids[4]))
+    assert [entry["error_msg"] for entry in run.result["results"]][1:] == \
+        ["Forward task is not INCRE_TRANSFER_STARTED."] * 3 + ["Quota exceeded."]
+
+
+def test_one_task_is_one_task(drs, run_module, token_args):
+    ids = drs.add("CREATING", 1)
+    run = run_module(main, dict(token_args, jobs=ids))
+    assert run.result["msg"].startswith("1 of 1 DRS task cannot be started, so none was: 1 task (task is CREATING")

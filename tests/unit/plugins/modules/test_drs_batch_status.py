@@ -221,7 +221,7 @@ def test_an_id_answered_with_an_error_instead_of_a_status_is_named(drs, run_modu
     drs.errors[unknown] = {"error_code": "DRS.10040004", "error_message": "The job does not exist."}
     run = run_module(main, dict(token_args, jobs=known + [unknown]))
     assert run.failed
-    assert run.result["msg"] == ("Failed to read the status of DRS tasks: the API knows no status for 1 task(s), "
+    assert run.result["msg"] == ("Failed to read the status of DRS tasks: the API knows no status for 1 task, "
                                  "unknown IDs?: %s (DRS.10040004: The job does not exist.)" % unknown)
 
 
