@@ -14,7 +14,11 @@ version_added: 0.2.0
 description:
   - Starts the precheck DRS requires before a task starts, for many tasks at once, and waits until every precheck
     has passed. Fails at once when one does not pass, naming each failed check item of each task with its reason.
-  - First reads the latest precheck result of every task with C(POST /v3/{project_id}/jobs/batch-precheck-result)
+  - Prechecks only the tasks it is for, read first with batch-status - those in C(CONFIGURATION) with
+    O(precheck_mode=forStartJob), those in a failed status with O(precheck_mode=forRetryJob); any other task
+    (started already, for example) needs none and is reported as RV(results[].action=not_needed), so a launch
+    run again on a running batch prechecks nothing.
+  - Reads the latest precheck result of every task with C(POST /v3/{project_id}/jobs/batch-precheck-result)
     (vendor SDK models C(BatchQueryPrecheckResultReq), which takes task IDs, and C(BatchCheckResultsResponse) of
     C(QueryPreCheckResp)), 100 tasks per request. A task whose latest precheck passed is not prechecked again
     (unless O(force)); a task whose precheck is still running is waited for instead of being prechecked twice.
@@ -108,7 +112,7 @@ options:
         description: What the first read did for the task, RV(results[].action).
         type: str
         required: true
-        choices: [started, would_start, already_passed, already_running]
+        choices: [started, would_start, already_passed, already_running, not_needed]
       precheck_id:
         description: The precheck to wait for.
         type: str
@@ -173,6 +177,8 @@ results:
         - V(would_start) - check mode, the precheck would start.
         - V(already_passed) - the latest precheck passed, so none was started.
         - V(already_running) - a precheck was running already; this run waited for it.
+        - V(not_needed) - the task is not one the precheck is for (it is started already, for example), so it was
+          not prechecked.
         - V(failed) - the API refused to start the precheck (see RV(results[].error_code), RV(results[].error_msg)).
       type: str
       sample: started
@@ -265,8 +271,9 @@ import math
 import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import PRECHECK_CHUNK_SIZE
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import first_of
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id, task_statuses
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import FAILED as FAILED_CLASS
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import NEEDS_START, first_of, status_class
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import PRECHECK_WAIT_SPEC
 
 # results[].result
@@ -278,6 +285,7 @@ STARTED = "started"
 WOULD_START = "would_start"
 ALREADY_PASSED = "already_passed"
 ALREADY_RUNNING = "already_running"
+NOT_NEEDED = "not_needed"
 REFUSED = "failed"
 ITEM_FIELDS = ("item", "failed_reason", "raw_error_msg", "group", "data", "failed_sub_jobs")
 
@@ -290,7 +298,8 @@ class DrsBatchPrecheck(DrsModule):
         progress_label=dict(type="str"),
         resume=dict(type="list", elements="dict", options=dict(
             job_id=dict(type="str", required=True),
-            action=dict(type="str", required=True, choices=[STARTED, WOULD_START, ALREADY_PASSED, ALREADY_RUNNING]),
+            action=dict(type="str", required=True, choices=[STARTED, WOULD_START, ALREADY_PASSED, ALREADY_RUNNING,
+                                                             NOT_NEEDED]),
             precheck_id=dict(type="str"),
         )),
         **PRECHECK_WAIT_SPEC
@@ -305,7 +314,8 @@ class DrsBatchPrecheck(DrsModule):
         resume = self.resume_plan(job_ids)
         latest = self.client.precheck_results(job_ids)
         if resume is None:
-            entries = [self.plan(job_id, latest[job_id]) for job_id in job_ids]
+            needed = self.needing_a_precheck(job_ids)
+            entries = [self.plan(job_id, latest[job_id]) if job_id in needed else not_needed(job_id) for job_id in job_ids]
             if not self.module.check_mode:
                 self.start([entry for entry in entries if entry["action"] == WOULD_START])
         else:
@@ -323,6 +333,19 @@ class DrsBatchPrecheck(DrsModule):
         if missing:
             raise InputError("resume: no entry for %d task(s) of jobs: %s" % (len(missing), first_of(missing)))
         return plan
+
+    def needing_a_precheck(self, job_ids):
+        """The tasks the precheck is for: those to start (forStartJob) or to retry after a failure (forRetryJob).
+
+        A task that is started already, or cannot be started, needs none; DRS refuses to precheck it.
+        """
+        if self.params["precheck_mode"] == "forRetryJob":
+            wanted = set(entry["id"] for entry in task_statuses(self.client, job_ids, self.action)
+                         if status_class(entry["status"]) == FAILED_CLASS)
+        else:
+            wanted = set(entry["id"] for entry in task_statuses(self.client, job_ids, self.action)
+                         if entry["status"] in NEEDS_START)
+        return wanted
 
     def plan(self, job_id, raw):
         entry = read_result(job_id, raw)
@@ -357,7 +380,7 @@ class DrsBatchPrecheck(DrsModule):
     def judge(self, entries, started):
         refused = [entry for entry in entries if entry["action"] == REFUSED]
         # A task whose precheck would start again is not judged by its latest, older result.
-        judged = [entry for entry in entries if entry["action"] not in (REFUSED, WOULD_START)]
+        judged = [entry for entry in entries if entry["action"] not in (REFUSED, WOULD_START, NOT_NEEDED)]
         not_passed = [entry for entry in judged if entry["result"] == FAILED]
         running = [entry for entry in judged if entry["result"] == RUNNING]
         summary = {}
@@ -382,9 +405,15 @@ class DrsBatchPrecheck(DrsModule):
         return result
 
 
+def not_needed(job_id):
+    return dict(waiting_for(job_id, None), result=None, action=NOT_NEEDED)
+
+
 def resumed(job_id, plan, raw):
     """A later read: the first read's action, and the result of the precheck it started or found running."""
     action, precheck_id = plan
+    if action == NOT_NEEDED:
+        return not_needed(job_id)
     entry = read_result(job_id, raw)
     awaited = action in (STARTED, ALREADY_RUNNING)
     # An older precheck's result, or none yet: the new precheck has not shown up in the results.

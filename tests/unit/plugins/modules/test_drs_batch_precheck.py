@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_precheck import main
 
-from .fake_drs import PRECHECK_RESULT_URI, PRECHECK_URI, FakeDrs, job_id, json_response
+from .fake_drs import PRECHECK_RESULT_URI, PRECHECK_URI, STATUS_URI, FakeDrs, job_id, json_response
 from .test_drs_batch_status import warning_texts
 
 FAILED_ITEM = {"item": "source_db_connection", "result": "FAILED", "failed_reason": "The source database cannot be connected.",
@@ -18,7 +18,10 @@ ALARM_ITEM = {"item": "binlog_retention", "result": "ALARM", "failed_reason": "B
 
 @pytest.fixture
 def drs(httpserver):
-    return FakeDrs(httpserver)
+    """Tasks 0-299 are in CONFIGURATION, the status a precheck before the start is for."""
+    fake = FakeDrs(httpserver)
+    fake.add("CONFIGURATION", 300)
+    return fake
 
 
 def by_id(run):
@@ -76,10 +79,10 @@ def test_a_precheck_that_passed_is_not_started_again_unless_forced(drs, run_modu
     assert warning_texts(run.result) == ["Task %s passed its precheck with 1 alarm(s): binlog_retention: Binlog kept less "
                                          "than 3 days." % passed]
 
-    forced = run_module(main, dict(token_args, jobs=[passed, never], force=True, precheck_mode="forRetryJob"))
+    forced = run_module(main, dict(token_args, jobs=[passed, never], force=True))
     assert forced.result["changed"] is True
-    assert started_bodies(drs) == [{"jobs": [{"job_id": passed, "precheck_mode": "forRetryJob"},
-                                             {"job_id": never, "precheck_mode": "forRetryJob"}]}]
+    assert started_bodies(drs) == [{"jobs": [{"job_id": passed, "precheck_mode": "forStartJob"},
+                                             {"job_id": never, "precheck_mode": "forStartJob"}]}]
 
 
 def test_a_running_precheck_is_waited_for_not_started_twice(drs, run_module, token_args):
@@ -164,6 +167,7 @@ def test_a_refused_start_is_named_with_the_api_error_after_every_chunk(drs, run_
 
 def test_a_start_answer_without_the_task_is_a_refusal(httpserver, drs, run_module, token_args):
     httpserver.clear()
+    httpserver.expect_request(STATUS_URI).respond_with_handler(drs.batch_status)
     httpserver.expect_request(PRECHECK_RESULT_URI).respond_with_response(json_response({"results": [{}], "count": 1}))
     httpserver.expect_request(PRECHECK_URI).respond_with_response(json_response({"results": [], "count": 0}))
     run = run_module(main, dict(token_args, jobs=[job_id(1)]))
@@ -193,3 +197,32 @@ def test_bad_input_is_named(drs, run_module, token_args, args, message):
     run = run_module(main, dict(dict(token_args, jobs=[job_id(1)]), **args))
     assert run.failed and message in run.result["msg"]
     assert drs.requests(PRECHECK_URI) == []
+
+
+def test_tasks_the_precheck_is_not_for_are_not_prechecked(drs, run_module, token_args):
+    ready = job_id(1)
+    running = drs.add("INCRE_TRANSFER_STARTED", 1, start=1000)[0]
+    failed = drs.add("FULL_TRANSFER_FAILED", 1, start=2000)[0]
+    run = run_module(main, dict(token_args, jobs=[ready, running, failed]))
+    assert not run.failed, run.result
+    assert [entry["action"] for entry in run.result["results"]] == ["started", "not_needed", "not_needed"]
+    assert started_bodies(drs) == [{"jobs": [{"job_id": ready, "precheck_mode": "forStartJob"}]}]
+    resume = [dict((key, entry[key]) for key in ("job_id", "action", "precheck_id")) for entry in run.result["results"]]
+    drs.precheck_results[ready] = drs.precheck_result(ready, precheck_id="pc-%s-1" % ready)
+    again = run_module(main, dict(token_args, jobs=[ready, running, failed], resume=resume))
+    assert not again.failed and again.result["reached"] is True, again.result
+
+
+def test_a_launched_batch_needs_no_precheck(drs, run_module, token_args):
+    running = drs.add("INCRE_TRANSFER_STARTED", 3, start=1000)
+    run = run_module(main, dict(token_args, jobs=running))
+    assert not run.failed and run.result["changed"] is False and run.result["reached"] is True
+    assert started_bodies(drs) == []
+
+
+def test_a_retry_precheck_is_for_the_failed_tasks(drs, run_module, token_args):
+    ready = job_id(1)
+    failed = drs.add("FULL_TRANSFER_FAILED", 1, start=2000)[0]
+    run = run_module(main, dict(token_args, jobs=[ready, failed], precheck_mode="forRetryJob"))
+    assert [entry["action"] for entry in run.result["results"]] == ["not_needed", "started"]
+    assert started_bodies(drs) == [{"jobs": [{"job_id": failed, "precheck_mode": "forRetryJob"}]}]
