@@ -6,7 +6,8 @@
 ansible-core ships no task profiler (``profile_tasks`` lives in ``ansible.posix``), so the
 benchmark enables this small aggregate callback next to the normal stdout one. It records,
 for every task started, its name, action, file:line and role, when it started, when its
-(last) result came and how; the JSON goes to the file named by ``DRS_BENCH_TIMING_FILE``.
+(last) result came and how, and the polls of a waiting task; the JSON goes to the file named
+by ``DRS_BENCH_TIMING_FILE``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -50,11 +51,13 @@ class CallbackModule(CallbackBase):
             "end": None,
             "status": None,
             "items": 0,
+            "polls": None,
         })
 
-    def _task_end(self, status):
+    def _task_end(self, status, result):
         if self._tasks:
-            self._tasks[-1].update(end=time.time(), status=status)
+            # a waiting task (drs_batch_status with wait_for) says how many polls it made
+            self._tasks[-1].update(end=time.time(), status=status, polls=result._result.get("polls"))
 
     def _item(self):
         if self._tasks:
@@ -67,16 +70,16 @@ class CallbackModule(CallbackBase):
         self._task_start(task)
 
     def v2_runner_on_ok(self, result):
-        self._task_end("ok")
+        self._task_end("ok", result)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        self._task_end("failed")
+        self._task_end("failed", result)
 
     def v2_runner_on_skipped(self, result):
-        self._task_end("skipped")
+        self._task_end("skipped", result)
 
     def v2_runner_on_unreachable(self, result):
-        self._task_end("unreachable")
+        self._task_end("unreachable", result)
 
     def v2_runner_item_on_ok(self, result):
         self._item()
