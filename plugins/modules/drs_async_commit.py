@@ -16,7 +16,8 @@ description:
     creates its tasks, and returns the IDs of those tasks.
   - Reads the async job first. It commits only when the job is C(AUTO_PARAM_VALIDATE_SUCCESS), reports no change
     when it is already C(COMMIT_SUCCESS), waits (up to O(wait_timeout)) while it is C(ASYNC_JOB_VALIDATING), and
-    fails when validation failed.
+    fails when validation failed, with the error the API gives for the async job and for each of its tasks
+    (each distinct reason once, with the IDs of its tasks).
   - When a commit may have reached the service but no usable answer came back (timeout, reset connection, HTTP 5xx),
     the module reads the async job again after a pause and sends the commit again (at most O(retries) times) only if
     the job is still not committed. A commit refused because the job is committed already (by another run at the same time) is no
@@ -116,6 +117,7 @@ status_before:
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import DrsApiError
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import by_reason
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import (
     Waiter, WaitOptionError, check_wait_options, resend_pause, wait_argument_spec,
 )
@@ -141,11 +143,14 @@ class DrsAsyncCommit(DrsModule):
             raise InputError(str(exc))
         self.action = "commit the DRS batch async job %s" % async_job_id
 
-        status_before = self.read_status(async_job_id)
-        status = self.wait_while_validating(async_job_id, status_before)
+        read = self.read_job(async_job_id)
+        status_before = read.get("status")
+        read = self.wait_while_validating(async_job_id, read)
+        status = read.get("status")
         if status == VALIDATE_FAILED:
-            self.fail("Batch async job %s failed parameter validation (%s); fix the tasks' parameters and let it "
-                      "validate again" % (async_job_id, status), changed=False, status_before=status_before)
+            self.fail("Batch async job %s failed parameter validation (%s): %s. Fix the tasks' parameters and let it "
+                      "validate again" % (async_job_id, status, self.why_invalid(async_job_id, read)),
+                      changed=False, status_before=status_before)
         if status not in (READY, COMMITTED):
             self.fail("Batch async job %s is %s, which cannot be committed" % (async_job_id, status),
                       changed=False, status_before=status_before)
@@ -162,6 +167,9 @@ class DrsAsyncCommit(DrsModule):
         return result
 
     def read_status(self, async_job_id):
+        return self.read_job(async_job_id).get("status")
+
+    def read_job(self, async_job_id):
         try:
             job = self.client.find_async_job(async_job_id)
         except DrsApiError as exc:
@@ -174,24 +182,46 @@ class DrsAsyncCommit(DrsModule):
         if job is None:
             raise InputError("Failed to %s: no batch async job has this ID in project %s"
                              % (self.action, self.params["project_id"]))
-        return job.get("status")
+        return job
 
-    def wait_while_validating(self, async_job_id, status):
+    def wait_while_validating(self, async_job_id, job):
+        """The async job as read once it is no longer validating."""
         waiter = Waiter(self.params["wait_timeout"], self.params["poll_interval"], self.params["read_retries"])
-        while status == VALIDATING:
+        while job.get("status") == VALIDATING:
             if not waiter.another_poll_fits():
                 self.fail("Timed out after %ds waiting for batch async job %s to finish validating (still %s)"
-                          % (self.params["wait_timeout"], async_job_id, status), changed=False, status_before=status)
+                          % (self.params["wait_timeout"], async_job_id, VALIDATING), changed=False, status_before=VALIDATING)
             waiter.pause()
             waiter.begin_poll()
             try:
-                status = self.read_status(async_job_id)
+                job = self.read_job(async_job_id)
             except DrsApiError as exc:
                 if not exc.transient or not waiter.read_failed():
                     raise
                 continue
             waiter.read_succeeded()
-        return status
+        return job
+
+    def why_invalid(self, async_job_id, job):
+        """The API's own reasons for a failed validation: the async job's error and its tasks' errors.
+
+        The vendor SDK's models (AsyncJobResp, JobDetailResp) name no error field, so these are read
+        where the API sends them (``error_code`` with ``error_msg`` or ``error_message``), and the
+        message says so when it sends none.
+        """
+        reasons = []
+        if error_text(job):
+            reasons.append("%s: %s" % (job.get("error_code"), error_text(job)) if job.get("error_code") else error_text(job))
+        try:
+            tasks = self.client.async_job_tasks(async_job_id)
+        except DrsApiError as exc:
+            # The failed validation is what the operator must know; a failed read only hides the details.
+            reasons.append("its tasks could not be read (%s)" % exc)
+            tasks = []
+        failures = [(task.get("id"), task.get("error_code"), error_text(task)) for task in tasks if error_text(task)]
+        if failures:
+            reasons.append(by_reason(failures))
+        return "; ".join(reasons) or "the API gives no reason (the DRS console shows it for each task)"
 
     def commit(self, async_job_id):
         """Commit; returns the job's new fields and whether this run committed it.
@@ -220,6 +250,10 @@ class DrsAsyncCommit(DrsModule):
 
     def task_ids(self, async_job_id):
         return [task.get("id") for task in self.client.async_job_tasks(async_job_id)]
+
+
+def error_text(record):
+    return record.get("error_msg") or record.get("error_message")
 
 
 def main():

@@ -79,6 +79,38 @@ def test_failed_validation_fails_clearly(drs, run_module, token_args):
     assert commits(drs) == []
 
 
+def test_failed_validation_names_the_apis_reasons(drs, run_module, token_args):
+    tasks = drs.add_async_job(ASYNC_ID, "ASYNC_JOB_VALIDATE_FAILED", task_count=4)
+    unreachable = {"error_code": "DRS.10050013", "error_msg": "The source database cannot be connected."}
+    errors = {tasks[0]: unreachable, tasks[2]: unreachable, tasks[3]: {"error_message": "Invalid target port."}}
+
+    def list_with_error(request):
+        return json_response({"total_count": 1, "jobs": [{
+            "async_job_id": ASYNC_ID, "status": "ASYNC_JOB_VALIDATE_FAILED",
+            "error_code": "DRS.10050012", "error_msg": "Parameter validation failed for 3 tasks."}]})
+
+    def detail_with_errors(request):
+        return json_response({"total_count": 4, "jobs": [dict({"id": task_id, "status": "CREATING"}, **errors.get(task_id, {}))
+                                                         for task_id in tasks]})
+    drs.server.clear_all_handlers()
+    drs.server.expect_request(ASYNC_URI).respond_with_handler(list_with_error)
+    drs.server.expect_request(ASYNC_URI + "/" + ASYNC_ID).respond_with_handler(detail_with_errors)
+    run = run_module(main, dict(token_args, async_job_id=ASYNC_ID), check_mode=True)
+    assert run.failed
+    assert run.result["msg"] == (
+        "Batch async job %s failed parameter validation (ASYNC_JOB_VALIDATE_FAILED): DRS.10050012: Parameter validation "
+        "failed for 3 tasks.; 2 tasks (DRS.10050013: The source database cannot be connected.): %s, %s; 1 task (Invalid "
+        "target port.): %s. Fix the tasks' parameters and let it validate again" % (ASYNC_ID, tasks[0], tasks[2], tasks[3]))
+
+
+def test_failed_validation_without_a_reason_says_so(drs, run_module, token_args):
+    drs.add_async_job(ASYNC_ID, "ASYNC_JOB_VALIDATE_FAILED")
+    run = run_module(main, dict(token_args, async_job_id=ASYNC_ID))
+    assert run.result["msg"] == ("Batch async job %s failed parameter validation (ASYNC_JOB_VALIDATE_FAILED): the API gives "
+                                 "no reason (the DRS console shows it for each task). Fix the tasks' parameters and let "
+                                 "it validate again" % ASYNC_ID)
+
+
 def test_commit_400_is_a_clear_failure(drs, run_module, token_args):
     drs.add_async_job(ASYNC_ID, "AUTO_PARAM_VALIDATE_SUCCESS", commit_answer=lambda request: json_response(
         {"error_code": "DRS.10000001", "error_msg": "Failed."}, status=400))
