@@ -14,6 +14,7 @@ options:
   endpoint:
     description:
       - Base URL of the DRS API, for example V(https://drs.eu-de.otc.t-systems.com).
+      - A path (behind a gateway) is kept; a query string or fragment is refused, as no API call could carry it.
       - Takes precedence over O(region).
       - Falls back to the E(HW_DRS_ENDPOINT) environment variable.
     type: str
@@ -93,7 +94,7 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP response.
+      - Seconds to wait for each HTTP response, at least V(1).
     type: int
     default: 30
   retries:

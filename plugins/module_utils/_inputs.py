@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Checks of input values shared by the modules and (on the controller) the role: IDs, start times.
+"""Checks of input values shared by the modules and (on the controller) the role: IDs, start times, numbers.
 
 Each raises ``InputError`` with a message that names the field. Private to this collection;
 not a public API.
@@ -22,6 +22,17 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 class InputError(Exception):
     """A module parameter or role variable that cannot be used; the message names the field."""
+
+
+def check_number(value, field, minimum, maximum=None, unit=None):
+    """A number option in its range, by one rule for every module: a bool (YAML ``yes``) is no number."""
+    if isinstance(value, bool) or value < minimum or (maximum is not None and value > maximum):
+        if maximum is not None:
+            wanted = "between %s and %s" % (minimum, maximum)
+        else:
+            wanted = "at least %s%s" % (minimum, " " + unit + ("" if minimum == 1 else "s") if unit else "")
+        raise InputError("%s must be %s, got %r" % (field, wanted, value))
+    return value
 
 
 def check_id(value, field):

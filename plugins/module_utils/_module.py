@@ -21,7 +21,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._client import (
     COLLECTION_VERSION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, AkSkAuth, DrsApiError, DrsClient, PasswordAuth,
     TokenAuth, region_endpoint, region_iam_url,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError, check_id
+from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError, check_id, check_number
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of, first_of
 
 CONNECTION_ARGUMENT_SPEC = dict(
@@ -141,15 +141,17 @@ class DrsModule:
         if not params["project_id"]:
             raise InputError("project_id is required: set project_id or HW_PROJECT_ID")
         check_id(params["project_id"], "project_id")
-        if params["timeout"] <= 0:
-            raise InputError("timeout must be a positive number of seconds, got %s" % params["timeout"])
-        if not 0 <= params["retries"] <= 10:
-            raise InputError("retries must be between 0 and 10, got %s" % params["retries"])
+        check_number(params["timeout"], "timeout", 1, unit="second")
+        check_number(params["retries"], "retries", 0, 10)
         if params["endpoint"]:
             endpoint = params["endpoint"]
             if not re.match(r"^https?://[^/\s]+", endpoint):
                 raise InputError("endpoint must be an http(s) URL such as https://drs.eu-de.otc.t-systems.com, got %r"
                                  % endpoint)
+            # Every call appends its path to the endpoint: a query string or fragment would be dropped.
+            if "?" in endpoint or "#" in endpoint:
+                raise InputError("endpoint must be a base URL without a query string or fragment, such as "
+                                 "https://drs.eu-de.otc.t-systems.com, got %r" % endpoint)
         elif params["region"]:
             endpoint = region_endpoint(params["region"])
         else:

@@ -138,7 +138,9 @@ results:
 """
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import START_CHUNK_SIZE, DrsApiError
-from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError, check_id, epoch_millis, iso_utc, refuse_past
+from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import (
+    InputError, check_id, check_number, epoch_millis, iso_utc, refuse_past,
+)
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, task_statuses
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     ALREADY_STARTED, NEEDS_START, UNKNOWN, by_reason, count_of, status_class,
@@ -156,8 +158,7 @@ class DrsBatchStart(DrsModule):
 
     def run(self):
         requests = self.requested_starts()
-        if not 1 <= self.params["chunk_size"] <= START_CHUNK_SIZE:
-            raise InputError("chunk_size must be between 1 and %d, got %s" % (START_CHUNK_SIZE, self.params["chunk_size"]))
+        check_number(self.params["chunk_size"], "chunk_size", 1, START_CHUNK_SIZE)
 
         statuses = self.read_statuses(list(requests))
         results = dict((job_id, self.plan(job_id, statuses[job_id], start_time)) for job_id, start_time in requests.items())

@@ -275,13 +275,14 @@ elapsed:
 import statistics
 import time
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import check_number
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import (
     DrsModule, InputError, check_id, count_by_status, task_statuses,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
-    AUTO, ENDED, FAILED, auto_target, describe_tasks, reached, status_class, unknown_names,
+    AUTO, ENDED, FAILED, auto_target, count_of, describe_tasks, reached, status_class, unknown_names,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import STATUS_WAIT_SPEC
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import STATUS_WAIT_SPEC, WaitOptionError, check_wait_options
 
 
 class DrsBatchStatus(DrsModule):
@@ -304,8 +305,14 @@ class DrsBatchStatus(DrsModule):
             raise InputError("jobs: give at least one task ID")
         wait_for = self.wait_targets()
         rpo_rto_max = self.params["rpo_rto_max"]
-        if rpo_rto_max is not None and rpo_rto_max < 1:
-            raise InputError("rpo_rto_max must be at least 1 second, got %s" % rpo_rto_max)
+        if rpo_rto_max is not None:
+            check_number(rpo_rto_max, "rpo_rto_max", 1, unit="second")
+        # The action plugin checks them before a wait; without one they are checked all the same,
+        # so that a value is refused (or not) whatever else the task says.
+        try:
+            check_wait_options(self.params["wait_timeout"], self.params["poll_interval"], self.params["read_retries"])
+        except WaitOptionError as exc:
+            raise InputError(str(exc))
 
         entries = task_statuses(self.client, job_ids, self.action)
         for entry in entries:
@@ -325,8 +332,8 @@ class DrsBatchStatus(DrsModule):
         result["elapsed"] = round(time.monotonic() - started, 1)
         if stopped:
             targets = " or ".join(sorted(set(entry["target"] for entry in stopped)))
-            self.fail("%d of %d DRS tasks failed, were released or were deleted, so they will not reach %s: %s"
-                      % (len(stopped), len(entries), targets, describe_tasks(stopped)), **result)
+            self.fail("%d of %s failed, were released or were deleted, so they will not reach %s: %s"
+                      % (len(stopped), count_of(len(entries), "DRS task"), targets, describe_tasks(stopped)), **result)
         return result
 
     # -- plan ----------------------------------------------------------------------------

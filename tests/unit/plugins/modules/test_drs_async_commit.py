@@ -149,3 +149,17 @@ def test_region_without_the_v5_api_says_so(httpserver, run_module, token_args):
 def test_malformed_id(run_module, token_args, async_job_id):
     run = run_module(main, dict(token_args, async_job_id=async_job_id))
     assert run.failed and run.result["msg"].startswith("async_job_id: ")
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(wait_timeout=-5), "wait_timeout must be 0 or more seconds, got -5"),
+    (dict(poll_interval=0), "poll_interval must be at least 0.1 seconds, got 0.0"),
+    (dict(read_retries=-1), "read_retries must be between 0 and 100, got -1"),
+    (dict(timeout=-1), "timeout must be at least 1 second, got -1"),
+    (dict(retries=-1), "retries must be between 0 and 10, got -1"),
+    (dict(endpoint="https://drs.example.com/v5?async=1"), "endpoint must be a base URL without a query string or fragment"),
+])
+def test_bad_options_are_refused_by_name_before_any_call(httpserver, run_module, token_args, args, message):
+    run = run_module(main, dict(token_args, async_job_id=ASYNC_ID, **args))
+    assert run.failed and message in run.result["msg"]
+    assert httpserver.log == []

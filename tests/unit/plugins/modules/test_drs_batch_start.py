@@ -128,6 +128,8 @@ def test_start_time_forms(drs, run_module, token_args, value, sent):
     (dict(jobs=[]), "jobs: give at least one task ID"),
     (dict(jobs=["x" * 65]), "is not a valid DRS ID"),
     (dict(chunk_size=0), "chunk_size must be between 1 and 100"),
+    (dict(chunk_size=-10), "chunk_size must be between 1 and 100, got -10"),
+    (dict(timeout=-1), "timeout must be at least 1 second, got -1"),
     (dict(chunk_size=101), "chunk_size must be between 1 and 100"),
 ])
 def test_bad_input_is_a_clear_error(drs, run_module, token_args, args, message):

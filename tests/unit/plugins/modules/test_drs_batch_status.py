@@ -139,6 +139,12 @@ def test_a_wait_poll_fails_at_once_on_failed_released_or_deleted_tasks(drs, run_
     assert run.result["summary"] == {"FULL_TRANSFER_STARTED": 1, status: 1}
 
 
+def test_one_failed_task_of_one_is_one_task(drs, run_module, token_args):
+    ids = drs.add("FULL_TRANSFER_FAILED", 1)
+    run = run_module(main, dict(token_args, jobs=ids, wait_for=["INCRE_TRANSFER_STARTED"]))
+    assert run.result["msg"].startswith("1 of 1 DRS task failed, were released or were deleted")
+
+
 def test_a_status_waited_for_is_no_failure(drs, run_module, token_args):
     ids = drs.add("DELETED", 1)
     run = run_module(main, dict(token_args, jobs=ids, wait_for="DELETED"))
@@ -172,9 +178,20 @@ def test_unknown_job_ids_are_named(drs, run_module, token_args):
     (dict(jobs=["ok-id", "bad id!"]), "jobs[1]: 'bad id!' is not a valid DRS ID"),
     (dict(jobs=[""]), "jobs[0]: '' is not a valid DRS ID"),
     (dict(wait_timeout="soon"), "wait_timeout"),
-    (dict(timeout=0), "timeout must be a positive number of seconds"),
+    (dict(timeout=0), "timeout must be at least 1 second, got 0"),
+    (dict(timeout=-5), "timeout must be at least 1 second, got -5"),
+    (dict(timeout=True), "timeout must be at least 1 second, got True"),
     (dict(retries=11), "retries must be between 0 and 10"),
+    (dict(retries=-1), "retries must be between 0 and 10, got -1"),
+    (dict(rpo_rto_max=-60), "rpo_rto_max must be at least 1 second, got -60"),
+    (dict(wait_timeout=-5), "wait_timeout must be 0 or more seconds, got -5"),
+    (dict(poll_interval=-1), "poll_interval must be at least 0.1 seconds, got -1.0"),
+    (dict(read_retries=-1), "read_retries must be between 0 and 100, got -1"),
     (dict(endpoint="drs.example.com"), "endpoint must be an http(s) URL"),
+    (dict(endpoint="https://drs.example.com/?region=eu-de"), "endpoint must be a base URL without a query string or "
+                                                             "fragment, such as https://drs.eu-de.otc.t-systems.com"),
+    (dict(endpoint="https://drs.example.com#eu-de"), "endpoint must be a base URL without a query string or fragment"),
+    (dict(endpoint="https://drs.example.com?"), "endpoint must be a base URL without a query string or fragment"),
     (dict(project_id="../x"), "project_id: '../x' is not a valid DRS ID"),
     (dict(project_id=None), "project_id is required: set project_id or HW_PROJECT_ID"),
     (dict(endpoint=None), "endpoint or region is required"),
