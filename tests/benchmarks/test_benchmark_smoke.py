@@ -68,11 +68,11 @@ def test_quick_run_prints_the_table_writes_json_and_meets_the_floor(tmp_path):
                     "Module process run directly", "Where the role's time goes at N=10"):
         assert heading in stdout, stdout
     header = next(line for line in stdout.splitlines() if line.lstrip().startswith("N  async-list"))
-    assert header.split() == ["N", "async-list", "async-detail", "commit", "batch-status", "batch-starting",
-                              "batch-progress", "batch-rpo-and-rto", "total", "floor", "at", "floor", "polls", "baseline",
-                              "fewer"]
+    assert header.split() == ["N", "async-list", "async-detail", "commit", "batch-status", "batch-precheck",
+                              "batch-precheck-result", "batch-starting", "batch-progress", "batch-rpo-and-rto",
+                              "total", "floor", "at", "floor", "polls", "baseline", "fewer"]
     row = next(line for line in stdout.splitlines() if line.split()[:1] == ["10"] and "/" in line)
-    assert row.split()[1:8] == ["2/2", "2/2", "2/2", "3/3", "1/1", "1/1", "0/0"]
+    assert row.split()[1:10] == ["2/2", "2/2", "2/2", "4/4", "1/1", "2/2", "1/1", "1/1", "0/0"]
 
     results = json.loads(results_path.read_text())
     assert results["version"] == bench.JSON_VERSION
@@ -85,22 +85,23 @@ def test_quick_run_prints_the_table_writes_json_and_meets_the_floor(tmp_path):
     assert role["ok"] and role["each_started_once"], role
     assert role["final_statuses"] == {"INCRE_TRANSFER_STARTED": 10}
     assert role["async_job_sizes"] == [5, 5]
-    assert role["floor"] == {"async-list": 2, "async-detail": 2, "commit": 2, "batch-status": 3, "batch-starting": 1,
-                             "batch-progress": 1, "batch-rpo-and-rto": 0}
+    assert role["floor"] == {"async-list": 2, "async-detail": 2, "commit": 2, "batch-status": 4, "batch-precheck": 1,
+                             "batch-precheck-result": 2, "batch-starting": 1, "batch-progress": 1, "batch-rpo-and-rto": 0}
     assert role["requests"] == role["floor"]
-    assert role["total"] == role["floor_total"] == 11 and role["at_floor"] is True
-    assert role["batch_status_before_start"] == 2 and role["polls"] == 1
+    assert role["total"] == role["floor_total"] == 15 and role["at_floor"] is True
+    assert role["batch_status_before_start"] == 3 and role["polls"] == 1
     assert role["http_errors"] == 0
-    # the commit loop, the wait for creation, the start and the group's wait: one task of one poll
-    assert role["timing"]["module_tasks"] == 4
+    # the commit loop, the wait for creation, the precheck, the start and the group's wait: one task of one poll
+    assert role["timing"]["module_tasks"] == 5
     assert role["timing"]["wait_tasks"] == 1 and role["timing"]["polls"] == 1
 
     # the baseline: one uri call per async job, per start and per status read
     assert baseline["ok"] and baseline["each_started_once"], baseline
     assert baseline["requests"] == {"async-list": 0, "async-detail": 0, "commit": 2, "batch-status": 10,
-                                    "batch-starting": 10, "batch-progress": 0, "batch-rpo-and-rto": 0}
+                                    "batch-precheck": 0, "batch-precheck-result": 0, "batch-starting": 10,
+                                    "batch-progress": 0, "batch-rpo-and-rto": 0}
     assert baseline["total"] == baseline["uri_calls"] == 22
-    assert launch["request_ratio"] == 2.0
+    assert launch["request_ratio"] == 1.5
     assert launch["time_ratio"] > 0
 
     assert "overhead" not in results
@@ -117,16 +118,21 @@ def test_quick_run_prints_the_table_writes_json_and_meets_the_floor(tmp_path):
 
 
 def test_floor_per_endpoint():
-    assert bench.floor(10, [5, 5]) == {"async-list": 2, "async-detail": 2, "commit": 2, "batch-status": 3,
-                                       "batch-starting": 1, "batch-progress": 1, "batch-rpo-and-rto": 0}
-    assert bench.floor(1000, [500, 500]) == {"async-list": 2, "async-detail": 10, "commit": 2, "batch-status": 30,
-                                             "batch-starting": 10, "batch-progress": 10, "batch-rpo-and-rto": 0}
-    # pages round up, per async job for its detail and over all tasks for status, start and progress
-    assert bench.floor(250, [125, 125]) == {"async-list": 2, "async-detail": 4, "commit": 2, "batch-status": 9,
-                                            "batch-starting": 3, "batch-progress": 3, "batch-rpo-and-rto": 0}
+    assert bench.floor(10, [5, 5]) == {"async-list": 2, "async-detail": 2, "commit": 2, "batch-status": 4,
+                                       "batch-precheck": 1, "batch-precheck-result": 2, "batch-starting": 1,
+                                       "batch-progress": 1, "batch-rpo-and-rto": 0}
+    assert bench.floor(1000, [500, 500]) == {"async-list": 2, "async-detail": 10, "commit": 2, "batch-status": 40,
+                                             "batch-precheck": 10, "batch-precheck-result": 20, "batch-starting": 10,
+                                             "batch-progress": 10, "batch-rpo-and-rto": 0}
+    # pages round up, per async job for its detail and over all tasks for status, precheck, start and progress
+    assert bench.floor(250, [125, 125]) == {"async-list": 2, "async-detail": 4, "commit": 2, "batch-status": 12,
+                                            "batch-precheck": 3, "batch-precheck-result": 6, "batch-starting": 3,
+                                            "batch-progress": 3, "batch-rpo-and-rto": 0}
     # each further poll costs one more status pass and one more progress pass
-    assert bench.floor(1000, [1000], polls=3)["batch-status"] == 50
+    assert bench.floor(1000, [1000], polls=3)["batch-status"] == 60
     assert bench.floor(1000, [1000], polls=3)["batch-progress"] == 30
+    # each further read of the precheck results, one more results pass
+    assert bench.floor(1000, [1000], precheck_polls=2)["batch-precheck-result"] == 30
 
 
 def test_tasks_are_split_over_async_jobs_evenly():
