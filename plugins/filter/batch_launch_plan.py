@@ -25,8 +25,8 @@ options:
     required: true
   async_task_ids:
     description:
-      - The task IDs inside the committed batch async jobs. They join the first group, except those that
-        a group names.
+      - The task IDs inside the committed batch async jobs and those O(_input.job_filter) found. They join the
+        first group, except those that a group names.
     type: list
     elements: str
     default: []
@@ -62,6 +62,9 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import AUTO,
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import MAX_READ_RETRIES, MIN_POLL_INTERVAL
 
 PREFIX = "batch_launch_"
+# The filters of hwcloud.drs.drs_job_info that batch_launch_job_filter takes, and their types.
+JOB_FILTERS = dict(name=str, name_match=str, status=(str, list), engine_type=str, db_use_type=str, job_type=str,
+                   net_type=str, enterprise_project_id=str, tags=dict)
 # Statuses a launch can wait for: a place in the task's life, not a failure or a maintenance state.
 TARGETS = sorted(status for status, (kind, rank) in STATUSES.items() if rank is not None and kind != MAINTENANCE)
 
@@ -181,6 +184,22 @@ class Plan:
             return None
         return millis
 
+    def job_filter(self):
+        value = self.variables.get("job_filter") or {}
+        if not isinstance(value, dict):
+            self.error("job_filter", "must be a mapping of drs_job_info filters (%s), not a %s"
+                       % (", ".join(sorted(JOB_FILTERS)), type(value).__name__))
+            return {}
+        for key in sorted(value):
+            if key not in JOB_FILTERS:
+                self.error("job_filter", "unknown filter %s; the filters are %s" % (key, ", ".join(sorted(JOB_FILTERS))))
+            elif value[key] is not None and not isinstance(value[key], JOB_FILTERS[key]):
+                self.error("job_filter", "%s: %r is not a %s" % (key, value[key], "mapping" if key == "tags" else "string"))
+        selected = dict((key, item) for key, item in value.items() if key in JOB_FILTERS and item is not None)
+        if "job_type" in selected:  # drs_job_info's alias
+            selected.setdefault("db_use_type", selected.pop("job_type"))
+        return selected
+
     def connection(self):
         """Checked only: the role's tasks pass batch_launch_connection itself, so no secret is copied into a fact."""
         value = self.variables.get("connection") or {}
@@ -211,11 +230,14 @@ def batch_launch_plan(variables, async_task_ids=None, unplanned=None):
         commit_wait_timeout=plan.number("commit_wait_timeout", int, 1),
         read_retries=plan.number("read_retries", int, 0, MAX_READ_RETRIES),
         rpo_rto_max=plan.number("rpo_rto_max", int, 1),
+        job_filter=plan.job_filter(),
+        precheck=plan.flag("precheck"),
+        precheck_timeout=plan.number("precheck_timeout", int, 1),
         set_stats=plan.flag("set_stats"),
     )
-    if not async_job_ids and not any(group["ids"] for group in groups) and not plan.errors:
-        plan.errors.append("Nothing to launch: set %sasync_job_ids, %sjobs or %sjob_groups (an empty survey answer "
-                           "leaves them empty)" % (PREFIX, PREFIX, PREFIX))
+    if not async_job_ids and not any(group["ids"] for group in groups) and not result["job_filter"] and not plan.errors:
+        plan.errors.append("Nothing to launch: set %sasync_job_ids, %sjobs, %sjob_groups or %sjob_filter (an empty "
+                           "survey answer leaves them empty)" % (PREFIX, PREFIX, PREFIX, PREFIX))
     named = set(job_id for group in groups for job_id in group["ids"])
     extra = [job_id for job_id in dict.fromkeys(async_task_ids or []) if job_id not in named]
     if groups:

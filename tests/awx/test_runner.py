@@ -250,8 +250,9 @@ def test_job_launches_the_batch(way, simulator, collections_path, tmp_path):
     assert len(stats_events) == 1
     launched = stats_events[0]["event_data"]["artifact_data"]["batch_launch"]["localhost"]
     task_ids = [FORWARD, PLAIN, BACKWARD] + simulator.state()["async_jobs"][0]["job_ids"]
-    assert sorted(launched["status_by_id"]) == sorted(task_ids)
-    assert set(launched["status_by_id"].values()) == {"INCRE_TRANSFER_STARTED"}
+    assert sorted(job["job_id"] for job in launched["jobs"]) == sorted(task_ids)
+    assert set(job["status"] for job in launched["jobs"]) == {"INCRE_TRANSFER_STARTED"}
+    assert launched["failure"] is None and launched["message"].startswith("Launched: ")
     assert int(launched["tasks"]) == int(launched["started"]) == len(task_ids)
     assert launched["committed"] == [ASYNC_JOB]
     # The same event on disk, where AWX's callback receiver reads it.

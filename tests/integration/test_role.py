@@ -4,6 +4,7 @@
 """The batch_launch role in real playbooks against the simulator."""
 
 import json
+import re
 
 from .conftest import writes
 
@@ -47,7 +48,7 @@ def test_launch_rerun_and_check_mode(simulator, run_playbook):
     assert set(statuses(run).values()) == {"INCRE_TRANSFER_STARTED"}
     assert len(statuses(run)) == 8
     assert run.results["summary"]["started"] == 8
-    assert "Group 2/2 after " in run.output and " task at INCRE_TRANSFER_STARTED (" in run.output, run.output
+    assert re.search(r"Group [12]/2 after \d+s: ", run.output), "progress is shown at each poll"
     assert sim.start_counts() == dict((task_id, 1) for task_id in statuses(run))
     # the backward task of the dual-active pair started after its forward task replicated
     starts = [entry for entry in writes(sim) if entry["route"] == "batch-starting"]
@@ -70,7 +71,7 @@ def test_check_mode_on_a_fresh_batch_plans_what_exists_and_writes_nothing(simula
     run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_job_groups=[[FORWARD, existing["id"]],
                                                                                       [BACKWARD]]), check=True)
     assert run.rc == 0, run.output
-    assert "changed=2" in run.output, "the commit (both async jobs) and the start of the existing task would change"
+    assert "changed=3" in run.output, "the commit (both async jobs), the precheck and the start of the existing task"
     summary = run.results["summary"]
     assert "2 async jobs to commit; 8 tasks to be planned only after the commit" in summary["message"]
     assert [(job["job_id"], job["action"]) for job in summary["jobs"]] == [(existing["id"], "would_start")]
@@ -83,7 +84,8 @@ def test_check_mode_fails_on_what_a_real_run_fails_on(simulator, run_playbook):
     run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_job_groups=[[FORWARD, failed["id"]], [BACKWARD]]),
                        check=True)
     assert run.rc != 0
-    assert "%s (DRS.10060003: task is FULL_TRANSFER_FAILED, which cannot be started" % failed["id"] in run.output, run.output
+    assert "DRS.10060003: task is FULL_TRANSFER_FAILED, which cannot be started" in run.output, run.output
+    assert failed["id"] in run.output
     assert writes(sim) == []
 
 
@@ -114,7 +116,7 @@ def test_a_released_task_inside_a_committed_async_job_fails_at_once(simulator, r
 
 def test_a_slow_batch_times_out_naming_the_tasks(simulator, run_playbook):
     sim = simulator(batch(transition_seconds=600))
-    run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_wait_timeout=2))
+    run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_wait_timeout=2, batch_launch_precheck=False))
     assert run.rc != 0
     assert "Timed out after 2s waiting for 7 of 7 DRS tasks to reach INCRE_TRANSFER_STARTED" in run.output
     assert FORWARD in run.output
@@ -160,7 +162,8 @@ def test_a_failed_read_while_waiting_is_read_again(simulator, run_playbook):
     ids = [task["id"] for task in sim.state()["tasks"]]
     # batch-status calls: 1 by the start's own read, then the waits' reads; the 2nd and 3rd fail.
     sim.inject_fault(route="batch-status", kind="status", status=500, calls=[2, 3])
-    run = run_playbook("launch.yml", sim, {"batch_launch_jobs": ids, "batch_launch_poll_interval": 1})
+    run = run_playbook("launch.yml", sim, {"batch_launch_jobs": ids, "batch_launch_poll_interval": 1,
+                                           "batch_launch_precheck": False})
     assert run.rc == 0, run.output
     assert "a read failed (1 of 3 failed reads in a row allowed), reading again" in run.output
     assert "a read failed (2 of 3 failed reads in a row allowed), reading again" in run.output
@@ -202,3 +205,44 @@ def test_the_connection_variable_is_merged_over_module_defaults(simulator, run_p
         env={"HW_DRS_ENDPOINT": None, "HW_PROJECT_ID": None, "HW_AUTH_TOKEN": None})
     assert run.rc == 0, run.output
     assert set(sim.start_counts().values()) == {1}
+
+
+def test_tasks_selected_by_name_are_prechecked_and_launched(simulator, run_playbook):
+    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=0.2, tasks=[
+        {"name": "orders-eu-1"}, {"name": "orders-eu-2"}, {"name": "orders-us-1", "status": "INCRE_TRANSFER_STARTED"},
+        {"name": "billing-1"}]))
+    by_name = dict((task["name"], task["id"]) for task in sim.state()["tasks"])
+    run = run_playbook("launch.yml", sim, {"batch_launch_job_filter": {"name": "orders-*"}, "batch_launch_poll_interval": 1,
+                                           "batch_launch_wait_timeout": 60})
+    assert run.rc == 0, run.output
+    launched = dict((job["job_id"], job["action"]) for job in run.results["summary"]["jobs"])
+    assert launched == {by_name["orders-eu-1"]: "started", by_name["orders-eu-2"]: "started",
+                        by_name["orders-us-1"]: "already_started"}
+    prechecked = [job["job_id"] for entry in sim.request_log if entry["route"] == "batch-precheck"
+                  for job in entry["body"]["jobs"]]
+    assert sorted(prechecked) == sorted([by_name["orders-eu-1"], by_name["orders-eu-2"]]), "only the tasks to start"
+    assert "precheck 0 of 3 tasks passed" in run.output or "precheck" in run.output
+
+    sim.clear_log()
+    again = run_playbook("launch.yml", sim, {"batch_launch_job_filter": {"name": "orders-*"}, "batch_launch_poll_interval": 1})
+    assert again.rc == 0 and "changed=0" in again.output, again.output
+    assert writes(sim) == [] and not [entry for entry in sim.request_log if entry["route"] == "batch-precheck"]
+
+
+def test_a_failed_precheck_stops_the_group_naming_each_item(simulator, run_playbook):
+    failing = {"name": "orders-1", "precheck_items": [{"item": "source_db_connection",
+                                                       "failed_reason": "The source database cannot be connected."}]}
+    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=0.2, tasks=[failing, {"name": "orders-2"}]))
+    run = run_playbook("launch.yml", sim, {"batch_launch_job_filter": {"name": "orders-*", "status": ["CONFIGURATION"]},
+                                           "batch_launch_poll_interval": 1})
+    assert run.rc != 0
+    assert "source_db_connection: The source database cannot be connected." in run.output, run.output
+    assert started_ids(sim) == [], "nothing starts before every precheck passed"
+    assert run.results["summary"]["failure"]["task"] == "Precheck the tasks of group 1"
+
+
+def test_a_filter_that_selects_nothing_is_a_mistake(simulator, run_playbook):
+    sim = simulator(dict(project_id=PROJECT, speed="instant", tasks=[{"name": "billing-1"}]))
+    run = run_playbook("launch.yml", sim, {"batch_launch_job_filter": {"name": "orders-*"}})
+    assert run.rc != 0
+    assert 'batch_launch_job_filter selects no DRS task: {"name": "orders-*"}' in run.output, run.output

@@ -32,6 +32,13 @@ import traceback
 import pytest
 from ansible.module_utils.common import warnings as ansible_warnings
 
+from ansible_collections.hwcloud.drs.plugins.module_utils import _waiter
+
+try:
+    from ansible.module_utils import _internal
+except ImportError:  # before ansible-core 2.19
+    _internal = None
+
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core before 2.19 reads the args from basic._ANSIBLE_ARGS
@@ -221,11 +228,17 @@ def run_module_in_process(module, args, check_mode=False, diff=False, real_waits
     with patches:
         patches.enter_context(clean_environment())
         patches.enter_context(fast_sleep(sleeps))
-        if hasattr(module, "time"):
-            clock = _FakeClock(sleeps, real=real_waits)
-            original = module.time
-            module.time = clock
-            patches.callback(setattr, module, "time", original)
+        clock = _FakeClock(sleeps, real=real_waits)
+        # The modules wait through module_utils._waiter (and some time things themselves).
+        for waiting in (module, _waiter):
+            if hasattr(waiting, "time"):
+                patches.callback(setattr, waiting, "time", waiting.time)
+                waiting.time = clock
+        if _internal is not None:
+            # Once a controller plugin is imported (other tests do), ansible-core 2.19 would send the
+            # module's warnings to the controller's display instead of its result.
+            patches.callback(setattr, _internal, "is_controller", _internal.is_controller)
+            _internal.is_controller = False
         patches.enter_context(patch_module_args(args))
         patches.enter_context(contextlib.redirect_stdout(stdout))
         try:

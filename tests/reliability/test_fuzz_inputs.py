@@ -210,7 +210,7 @@ def test_drs_batch_start_options(world, record, data):
     check_mode = False
     if data is None:  # every task of the world, some twice, with a start time: the huge happy path
         args = {"endpoint": sim.url, "project_id": sim.project_id, "auth_token": sim.auth_token,
-                "jobs": configuration_ids(tasks) * 2, "start_time": "2026-12-01T02:00:00+01:00"}
+                "jobs": configuration_ids(tasks) * 2, "start_time": "2030-06-01T02:00:00+02:00"}
     else:
         args = data.draw(connection_args(sim))
         args["jobs"] = data.draw(job_lists(tasks, with_dicts=True))

@@ -18,7 +18,7 @@ FUTURE_MS = str(int((time.time() + 86400) * 1000))
 
 DEFAULTS = dict(async_job_ids=[], jobs=[], job_groups=[], start_time=None, target_status="auto", wait_timeout=86400,
                 poll_interval=60, commit_wait_timeout=1800, read_retries=3, rpo_rto_max=60, connection={},
-                set_stats=True)
+                job_filter={}, precheck=True, precheck_timeout=900, set_stats=True)
 
 
 def plan(**variables):
@@ -45,6 +45,9 @@ def test_defaults_with_jobs_plan_one_group():
      dict(poll_interval=2.5, wait_timeout=3600, read_retries=0, rpo_rto_max=30, commit_wait_timeout=60)),
     (dict(jobs=A, set_stats="false"), dict(set_stats=False)),
     (dict(jobs=A, set_stats="yes"), dict(set_stats=True)),
+    (dict(job_filter={"name": "orders-*", "status": "CONFIGURATION", "tags": None}),
+     dict(job_filter={"name": "orders-*", "status": "CONFIGURATION"}, groups=[])),
+    (dict(jobs=A, precheck="false", precheck_timeout="60"), dict(precheck=False, precheck_timeout=60)),
     (dict(jobs=A, start_time=" %s " % FUTURE_MS), dict(start_time=FUTURE_MS)),
     (dict(jobs=A, start_time=""), dict(start_time=None)),
     (dict(jobs=A, target_status=" FULL_TRANSFER_COMPLETE"), dict(target_status="FULL_TRANSFER_COMPLETE")),
@@ -57,7 +60,13 @@ def test_survey_and_command_line_strings_work(variables, expected):
 
 
 @pytest.mark.parametrize("variables, error", [
-    (dict(), "Nothing to launch: set batch_launch_async_job_ids, batch_launch_jobs or batch_launch_job_groups"),
+    (dict(), "Nothing to launch: set batch_launch_async_job_ids, batch_launch_jobs, batch_launch_job_groups or "
+             "batch_launch_job_filter"),
+    (dict(job_filter={"name": "orders-*", "state": "x"}), "batch_launch_job_filter: unknown filter state"),
+    (dict(job_filter={"name": ["orders-*"]}), "batch_launch_job_filter: name: ['orders-*'] is not a string"),
+    (dict(job_filter="orders-*"), "batch_launch_job_filter: must be a mapping of drs_job_info filters"),
+    (dict(jobs=A, precheck="sometimes"), "batch_launch_precheck: 'sometimes' is not true or false"),
+    (dict(jobs=A, precheck_timeout=0), "batch_launch_precheck_timeout: must be at least 1, got 0"),
     (dict(jobs=""), "Nothing to launch"),
     (dict(jobs=["not a valid id"]), "batch_launch_jobs[0]: 'not a valid id' is not a valid DRS ID"),
     (dict(async_job_ids=["../x"]), "batch_launch_async_job_ids[0]: '../x' is not a valid DRS ID"),
