@@ -211,7 +211,7 @@ def test_job_template_runs_the_playbook_with_the_survey():
         assert name in playbook, "the playbook ignores the survey variable %s" % name
     # The defaults alone are a valid survey (AWX checks them when the survey is saved).
     defaults = survey_extra_vars(template["survey_spec"], {})
-    assert defaults["drs_target_status"] == "INCRE_TRANSFER_STARTED"
+    assert defaults["drs_target_status"] == "auto" and defaults["drs_precheck"] == "yes"
     assert defaults["drs_poll_interval"] == 60 and defaults["drs_wait_timeout"] == 86400
 
 
@@ -281,3 +281,17 @@ def test_job_launches_the_batch(way, simulator, collections_path, tmp_path):
                          for secret in SECRETS if secret in content)
     assert not leaks
     assert not any(secret in stdout for secret in SECRETS)
+
+
+def test_a_survey_that_launches_by_name(simulator, collections_path, tmp_path):
+    """Only the name field answered: the role finds the tasks, prechecks and launches them."""
+    template = load("job_template.yml")
+    env, _dummy = inject_credential(load("credential_type.yml"), CREDENTIALS["token"](simulator))
+    named = [task["id"] for task in simulator.state()["tasks"] if (task.get("name") or "").startswith("plain")]
+    extra_vars = survey_extra_vars(template["survey_spec"], {"drs_job_name": "plain*", "drs_poll_interval": 1,
+                                                              "drs_wait_timeout": 120})
+    runner, private_data_dir = run_job(tmp_path, collections_path, env, extra_vars)
+    stdout = runner.stdout.read()
+    assert (runner.status, runner.rc) == ("successful", 0), stdout
+    started = [task_id for task_id, count in simulator.start_counts().items() if count]
+    assert named and sorted(started) == sorted(named), stdout
