@@ -352,7 +352,8 @@ def task_walls(timing):
     return walls
 
 
-def timing_summary(timing, top=12):
+def timing_summary(timing, polls=None, top=12):
+    """Per-task costs; ``polls``: how many polls the groups' waits made (from the request log)."""
     if not timing or not timing.get("tasks"):
         return None
     walls = task_walls(timing)
@@ -365,10 +366,10 @@ def timing_summary(timing, top=12):
     ranked = sorted(by_task.values(), key=lambda entry: -entry["seconds"])
     for entry in ranked:
         entry["seconds"] = round(entry["seconds"], 3)
-    # each group's wait: one drs_batch_status task (in launch_group.yml) that polls until the group is there
+    # each group's wait: one drs_batch_status task (in launch_group.yml) that polls until the group is there;
+    # after the start only these read batch-status, so the request log gives their polls
     wait_tasks = [task for task in walls if task["action"] == "hwcloud.drs.drs_batch_status"
                   and os.path.basename(task["path"].rsplit(":", 1)[0]) == "launch_group.yml"]
-    polls = sum(task.get("polls") or 0 for task in wait_tasks)
     modules = [task for task in walls if task["action"].startswith("hwcloud.drs.") and task["status"] != "skipped"]
     return {
         "startup_seconds": round(timing["began"] - timing["process_began"], 3),
@@ -380,7 +381,7 @@ def timing_summary(timing, top=12):
         "other_tasks_seconds": round(sum(task["wall"] for task in walls) - sum(task["wall"] for task in modules), 3),
         "wait_tasks": len(wait_tasks),
         "polls": polls,
-        "per_poll_seconds": round(sum(task["wall"] for task in wait_tasks) / polls, 3) if polls else None,
+        "per_poll_seconds": round(sum(task["wall"] for task in wait_tasks) / polls, 3) if polls and wait_tasks else None,
         "top_tasks": ranked[:top],
     }
 
@@ -425,7 +426,7 @@ def measure_role_once(workspace, sim, n, async_jobs):
         ("batch_status_before_start", status_before), ("batch_status_before_start_floor", 3 * status_pages),
         ("batch_status_polling", status_after), ("polls", round(polls_seen, 2)), ("async_job_sizes", job_sizes),
         ("final_statuses", statuses), ("each_started_once", started_once),
-        ("timing", timing_summary(run["timing"])),
+        ("timing", timing_summary(run["timing"], polls=polls_seen)),
     ])
     if not ok:
         result["output_tail"] = run["output_tail"]
