@@ -112,7 +112,7 @@ results:
       sample: CONFIGURATION
     status_class:
       description:
-        - What O(jobs[].status_before) means, as in RV(hwcloud.drs.drs_batch_status#module:jobs[].status_class).
+        - What RV(results[].status_before) means, as in RV(hwcloud.drs.drs_batch_status#module:jobs[].status_class).
       type: str
       sample: startable
     action:

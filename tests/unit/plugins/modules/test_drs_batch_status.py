@@ -162,7 +162,7 @@ def test_names_drs_never_used_are_accepted_with_a_warning(drs, run_module, token
     run = run_module(main, dict(token_args, jobs=ids, wait_for="INCRE_STARTED", fail_on=["BROKEN"]))
     assert not run.failed
     assert warning_texts(run.result) == ["wait_for: INCRE_STARTED is not a status DRS is known to report; check its spelling",
-                                      "fail_on: BROKEN is not a status DRS is known to report; check its spelling"]
+                                         "fail_on: BROKEN is not a status DRS is known to report; check its spelling"]
 
 
 def test_unknown_job_ids_are_named(drs, run_module, token_args):
