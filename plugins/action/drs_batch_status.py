@@ -22,7 +22,7 @@ class ActionModule(PollingAction):
         jobs = answer["jobs"]
         counts = sorted(answer["summary"].items(), key=lambda item: (-item[1], item[0]))
         parts = ["%d of %d %s at %s (%s)" % (
-            len(jobs) - answer["waiting"], len(jobs), plural(len(jobs), "task"), targets_of(jobs),
+            len(jobs) - answer["waiting"], len(jobs), plural(len(jobs), "task"), describe_targets(jobs),
             ", ".join("%s=%d" % item for item in counts))]
         figures = answer.get("progress_summary") or {}
         if figures.get("full_transfer_lowest") is not None:
@@ -51,6 +51,16 @@ class ActionModule(PollingAction):
 
 def targets_of(jobs):
     return " or ".join(sorted(set(entry["target"] for entry in jobs)))
+
+
+def describe_targets(jobs):
+    """``INCRE_TRANSFER_STARTED``, or with several targets (auto) ``their targets (1 FULL_TRANSFER_COMPLETE, ...)``."""
+    counts = {}
+    for entry in jobs:
+        counts[entry["target"]] = counts.get(entry["target"], 0) + 1
+    if len(counts) == 1:
+        return list(counts)[0]
+    return "their targets (%s)" % ", ".join("%d %s" % (count, target) for target, count in sorted(counts.items()))
 
 
 def unknown_or_duration(seconds):

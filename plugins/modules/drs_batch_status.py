@@ -92,8 +92,9 @@ options:
     default: false
   rpo_rto_max:
     description:
-      - While waiting, a task counts as there only once its RPO and RTO delays (from
-        C(POST /v3/{project_id}/jobs/batch-rpo-and-rto)) are below this many seconds.
+      - While waiting, a task that replicates incrementally (C(INCRE_TRANSFER_STARTED)) counts as there only once
+        its RPO and RTO delays (from C(POST /v3/{project_id}/jobs/batch-rpo-and-rto)) are below this many seconds.
+        A task at another target (a full-only task at C(FULL_TRANSFER_COMPLETE)) has no RPO or RTO and is not held.
       - The gate before starting the backward tasks of a dual-active pair, which DRS refuses while the
         forward task lags.
     type: int
@@ -201,12 +202,12 @@ jobs:
       sample: true
     rpo_delay:
       description: RPO delay in seconds; null when DRS gives none (before incremental transfer).
-      returned: with O(rpo_rto_max), for tasks at their target status
+      returned: with O(rpo_rto_max), for tasks in C(INCRE_TRANSFER_STARTED)
       type: int
       sample: 3
     rto_delay:
       description: RTO delay in seconds; null when DRS gives none.
-      returned: with O(rpo_rto_max), for tasks at their target status
+      returned: with O(rpo_rto_max), for tasks in C(INCRE_TRANSFER_STARTED)
       type: int
       sample: 5
 status_by_id:
@@ -280,7 +281,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._module import (
     DrsModule, InputError, check_id, count_by_status, task_statuses,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
-    AUTO, ENDED, FAILED, auto_target, count_of, describe_tasks, reached, status_class, unknown_names,
+    AUTO, ENDED, FAILED, INCREMENTAL_TARGET, auto_target, count_of, describe_tasks, reached, status_class, unknown_names,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import STATUS_WAIT_SPEC, WaitOptionError, check_wait_options
 
@@ -365,7 +366,9 @@ class DrsBatchStatus(DrsModule):
             if stops:
                 stopped.append(entry)
         if rpo_rto_max is not None:
-            self.add_rpo_rto([entry for entry in entries if entry["reached"]], rpo_rto_max)
+            # Only a task that replicates has a lag: a full-only task done with its full transfer has none.
+            self.add_rpo_rto([entry for entry in entries if entry["reached"] and entry["status"] == INCREMENTAL_TARGET],
+                             rpo_rto_max)
         return stopped
 
     # -- act -----------------------------------------------------------------------------

@@ -126,6 +126,13 @@ def test_rpo_and_rto_gate_the_tasks_at_their_status(drs, run_module, token_args)
     assert run.result["progress_summary"]["largest_rpo_delay"] == 75
 
 
+def test_a_full_only_task_at_its_target_is_not_held_by_the_rpo_rto_gate(drs, run_module, token_args):
+    full_only = drs.add("FULL_TRANSFER_COMPLETE", 1)
+    drs.progress[full_only[0]] = {"task_mode": "FULL_TRANS", "progress": "100"}
+    run = run_module(main, dict(token_args, jobs=full_only, wait_for="auto", rpo_rto_max=60))
+    assert run.result["reached"] is True and drs.requests(RPO_RTO_URI) == []
+
+
 @pytest.mark.parametrize("status", ["FULL_TRANSFER_FAILED", "REBUILD_NODE_FAILED", "NODE_UPGRADE_FAILED", "DELETED",
                                     "RELEASE_RESOURCE_STARTED", "RELEASE_RESOURCE_COMPLETE", "A_FUTURE_FAILED"])
 def test_a_wait_poll_fails_at_once_on_failed_released_or_deleted_tasks(drs, run_module, token_args, status):
