@@ -26,8 +26,8 @@ class ActionModule(PollingAction):
             ", ".join("%s=%d" % item for item in counts))]
         figures = answer.get("progress_summary") or {}
         if figures.get("full_transfer_lowest") is not None:
-            text = "full transfer %d%% lowest, %d%% median" % (figures["full_transfer_lowest"],
-                                                              figures["full_transfer_median"])
+            text = "full transfer %d%% lowest, %d%% median" % (
+                figures["full_transfer_lowest"], figures["full_transfer_median"])
             if figures.get("longest_remaining_time") is not None:
                 text += ", %s left at most" % duration(figures["longest_remaining_time"])
             parts.append(text)

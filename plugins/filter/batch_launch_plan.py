@@ -25,7 +25,7 @@ options:
     required: true
   async_task_ids:
     description:
-      - The task IDs inside the committed batch async jobs and those O(_input.job_filter) found. They join the
+      - The task IDs inside the committed batch async jobs and those the job filter found. They join the
         first group, except those that a group names.
     type: list
     elements: str
@@ -51,6 +51,7 @@ _value:
 """
 
 import json
+import math
 import re
 
 from ansible.errors import AnsibleFilterError
@@ -132,8 +133,8 @@ class Plan:
             jobs, ids = self.jobs(group, where)
             for job_id in ids:
                 if job_id in seen and seen[job_id] != number:
-                    self.errors.append("%s: task %s is in group %d and in group %d" % (field, job_id, seen[job_id] + 1,
-                                                                                      number + 1))
+                    self.errors.append("%s: task %s is in group %d and in group %d"
+                                       % (field, job_id, seen[job_id] + 1, number + 1))
                 seen.setdefault(job_id, number)
             if not group and field.endswith("groups"):
                 self.errors.append("%s: a group is empty; remove it or give it task IDs" % where)
@@ -150,7 +151,7 @@ class Plan:
             self.error(name, "%r is not a number of seconds" % (value,) if "retries" not in name
                        else "%r is not a whole number" % (value,))
             return None
-        if number != number or number < minimum or (maximum is not None and number > maximum):  # NaN too
+        if math.isnan(number) or number < minimum or (maximum is not None and number > maximum):
             self.error(name, "must be %s, got %s" % ("at least %s" % minimum if maximum is None
                                                      else "between %s and %s" % (minimum, maximum), value))
             return None

@@ -298,8 +298,8 @@ class DrsBatchPrecheck(DrsModule):
         progress_label=dict(type="str"),
         resume=dict(type="list", elements="dict", options=dict(
             job_id=dict(type="str", required=True),
-            action=dict(type="str", required=True, choices=[STARTED, WOULD_START, ALREADY_PASSED, ALREADY_RUNNING,
-                                                             NOT_NEEDED]),
+            action=dict(type="str", required=True,
+                        choices=[STARTED, WOULD_START, ALREADY_PASSED, ALREADY_RUNNING, NOT_NEEDED]),
             precheck_id=dict(type="str"),
         )),
         **PRECHECK_WAIT_SPEC

@@ -288,8 +288,8 @@ def test_a_survey_that_launches_by_name(simulator, collections_path, tmp_path):
     template = load("job_template.yml")
     env, _dummy = inject_credential(load("credential_type.yml"), CREDENTIALS["token"](simulator))
     named = [task["id"] for task in simulator.state()["tasks"] if (task.get("name") or "").startswith("plain")]
-    extra_vars = survey_extra_vars(template["survey_spec"], {"drs_job_name": "plain*", "drs_poll_interval": 1,
-                                                              "drs_wait_timeout": 120})
+    answers = {"drs_job_name": "plain*", "drs_poll_interval": 1, "drs_wait_timeout": 120}
+    extra_vars = survey_extra_vars(template["survey_spec"], answers)
     runner, private_data_dir = run_job(tmp_path, collections_path, env, extra_vars)
     stdout = runner.stdout.read()
     assert (runner.status, runner.rc) == ("successful", 0), stdout

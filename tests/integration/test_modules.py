@@ -51,8 +51,8 @@ def test_start_then_rerun_and_check_mode_send_no_write(simulator, run_playbook):
     assert first.rc == 0, first.output
     assert first.results["changed"] is True
     assert [entry["action"] for entry in first.results["results"]] == ["started"] * 3
-    assert set(first.results["results"][0]) == {"job_id", "status_before", "status_class", "action", "start_time", "error_code",
-                                             "error_msg"}
+    assert set(first.results["results"][0]) == {
+        "job_id", "status_before", "status_class", "action", "start_time", "error_code", "error_msg"}
 
     second = run_playbook("start.yml", sim, {"jobs": ids})
     assert second.rc == 0, second.output

@@ -68,8 +68,8 @@ def test_launch_rerun_and_check_mode(simulator, run_playbook):
 def test_check_mode_on_a_fresh_batch_plans_what_exists_and_writes_nothing(simulator, run_playbook):
     existing = {"id": "a1b2c3d4-0000-4000-8000-00000000jb01"}
     sim = simulator(dict(batch(), tasks=[existing]))
-    run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_job_groups=[[FORWARD, existing["id"]],
-                                                                                      [BACKWARD]]), check=True)
+    groups = [[FORWARD, existing["id"]], [BACKWARD]]
+    run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_job_groups=groups), check=True)
     assert run.rc == 0, run.output
     assert "changed=3" in run.output, "the commit (both async jobs), the precheck and the start of the existing task"
     summary = run.results["summary"]
@@ -98,8 +98,8 @@ def test_a_failing_task_fails_fast_naming_it_and_publishes_the_summary(simulator
             "%s (FULL_TRANSFER_FAILED, DRS.10030033: Full migration failed.)" % FORWARD) in run.output, run.output
     assert BACKWARD not in started_ids(sim), "the second group never starts"
     summary = run.results["summary"]
-    assert summary["failure"]["task"] == "Wait for group 1 to reach its target"
-    assert summary["message"].startswith("Launch failed at 'Wait for group 1 to reach its target': 1 of 7 DRS tasks")
+    assert summary["failure"]["task"] == "Wait until its tasks reach their target, group 1"
+    assert summary["message"].startswith("Launch failed at 'Wait until its tasks reach their target, group 1': 1 of 7 DRS tasks")
     by_id = dict((job["job_id"], job) for job in summary["jobs"])
     assert by_id[FORWARD]["status"] == "FULL_TRANSFER_FAILED" and by_id[FORWARD]["error_code"] == "DRS.10030033"
     assert by_id[FORWARD]["action"] == "started"
