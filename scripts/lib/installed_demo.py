@@ -27,9 +27,9 @@ sys.path.insert(0, os.path.join(REPO_ROOT, "simulator"))
 from drs_simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 EXPECTED = (
-    ("first run", [r"20 tasks \(20 started, 0 already started\), 2 async jobs committed",
+    ("first run", [r"Launched: 20 tasks \(20 started, 0 already started\), 2 async jobs committed",
                    r"status: INCRE_TRANSFER_STARTED=20", r"localhost\s*: ok=\d+\s+changed=[1-9]\d*\s+unreachable=0\s+failed=0"]),
-    ("second run", [r"20 tasks \(0 started, 20 already started\), 0 async jobs committed",
+    ("second run", [r"Launched: 20 tasks \(0 started, 20 already started\), in ",
                     r"localhost\s*: ok=\d+\s+changed=0\s+unreachable=0\s+failed=0"]),
 )
 
