@@ -136,7 +136,8 @@ class Plan:
                     self.errors.append("%s: task %s is in group %d and in group %d"
                                        % (field, job_id, seen[job_id] + 1, number + 1))
                 seen.setdefault(job_id, number)
-            if not group and field.endswith("groups"):
+            # The first group may be empty: the tasks of the async jobs and of the job filter join it.
+            if not group and field.endswith("groups") and number > 0:
                 self.errors.append("%s: a group is empty; remove it or give it task IDs" % where)
             arranged.append(dict(jobs=jobs, ids=ids))
         return arranged

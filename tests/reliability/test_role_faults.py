@@ -29,8 +29,8 @@ READ_KINDS = [
 # state back. (A read is not retried on those two: the module would fail, clearly, and the
 # role with it; see the fault matrix.)
 WRITE_KINDS = READ_KINDS + [dict(kind="status", status=500), dict(kind="malformed")]
-READ_ROUTES = ("batch-status", "async-list", "async-detail")
-WRITE_ROUTES = ("batch-starting", "commit")
+READ_ROUTES = ("batch-status", "batch-progress", "batch-rpo-and-rto", "batch-precheck-result", "async-list", "async-detail")
+WRITE_ROUTES = ("batch-starting", "batch-precheck", "commit")
 FAULT_RATE = 0.20
 # timeout 1 s (the slow faults take 1.2 s), and enough retries for a run of bad luck
 CONNECTION = {"timeout": 1, "retries": 6}
@@ -87,12 +87,16 @@ def assert_launched_once(sim, count, refused_duplicates_allowed=False):
 def test_500_tasks_launch_under_20_percent_faults_on_every_route(make_sim, run_playbook, record_property):
     sim = make_sim(async_batch(jobs=5, tasks_per_job=100), seed=7)
     # Whatever the seed: the first start request and the first commit act but lose their
-    # answer, the first task list of an async job is dropped; then 20% of everything.
+    # answer, the first task list of an async job is dropped, the first RPO/RTO read (there
+    # are only 5) is refused; then 20% of everything.
     sim.add_fault_rules([dict(route="batch-starting", kind="reset_after", calls=[1]),
                          dict(route="commit", kind="slow", delay=1.2, calls=[1]),
-                         dict(route="async-detail", kind="reset_before", calls=[1])] + fault_rules())
+                         dict(route="async-detail", kind="reset_before", calls=[1]),
+                         dict(route="batch-rpo-and-rto", kind="status", status=503, calls=[1])] + fault_rules())
 
-    run = run_playbook("launch.yml", sim, launch_vars(sim))
+    # A second group of one task, so that the RPO/RTO gate reads under faults too.
+    last = [task["id"] for task in sim.state()["tasks"]][-1]
+    run = run_playbook("launch.yml", sim, launch_vars(sim, batch_launch_job_groups=[[], [last]]))
     faults, calls = fired(sim), len(sim.request_log)
     record_property("faults_fired", faults)
     record_property("playbook_runs", 1)

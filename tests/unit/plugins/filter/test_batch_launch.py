@@ -105,6 +105,11 @@ def test_every_problem_is_reported_at_once():
     assert len(errors) == 4
 
 
+def test_an_empty_first_group_is_for_the_committed_tasks():
+    result = batch_launch_plan(dict(DEFAULTS, async_job_ids=[ASYNC], job_groups=[[], [B]]), async_task_ids=[A, B])
+    assert result["errors"] == [] and [group["ids"] for group in result["groups"]] == [[A], [B]]
+
+
 def test_committed_tasks_join_the_first_group_unless_a_group_names_them():
     result = batch_launch_plan(dict(DEFAULTS, async_job_ids=[ASYNC], job_groups=[[A], [B]]), async_task_ids=[A, B, C, C])
     assert [group["ids"] for group in result["groups"]] == [[A, C], [B]]
