@@ -40,10 +40,14 @@ _value:
   type: dict
 """
 
+import re
 import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import status_class
 
+# DRS's refusal to start a backward task before its forward task (the wording of the seed page
+# and the vendor's messages: "forward task", "dual-active").
+DUAL_ACTIVE_REFUSAL = re.compile(r"forward (task|job)|dual-active", re.IGNORECASE)
 ACTIONS = ("started", "already_started", "would_start", "failed")
 TASK_FIELDS = ("status", "status_class", "target", "reached", "task_mode", "progress", "remaining_time",
                "incre_trans_delay", "rpo_delay", "rto_delay")
@@ -112,7 +116,11 @@ def message(summary):
     if statuses:
         text += "; status: " + ", ".join("%s=%d" % item for item in statuses)
     if summary["failure"]:
-        return "Launch failed at '%s': %s | so far: %s" % (summary["failure"].get("task"), summary["failure"].get("msg"), text)
+        reason = str(summary["failure"].get("msg"))
+        if DUAL_ACTIVE_REFUSAL.search(reason):
+            reason += (" | a dual-active backward task starts only after its forward task replicates in sync: put the "
+                       "backward task in a later group of batch_launch_job_groups than its forward task")
+        return "Launch failed at '%s': %s | so far: %s" % (summary["failure"].get("task"), reason, text)
     return ("Check mode, nothing changed: " if check_mode else "Launched: ") + text
 
 

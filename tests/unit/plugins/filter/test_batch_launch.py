@@ -173,3 +173,10 @@ def test_check_mode_says_what_would_happen():
                                         starts=[[start_entry(A, "would_start")]], unplanned=[B]))
     assert summary["message"].startswith("Check mode, nothing changed: 1 task (0 started, 0 already started, 1 would start), "
                                          "1 async job to commit; 1 task to be planned only after the commit, in ")
+
+
+def test_a_dual_active_refusal_names_the_fix():
+    refusal = ("1 of 1 DRS task failed to start: %s (DRS.10040012: The forward job %s of this dual-active pair is "
+               "FULL_TRANSFER_STARTED; ...)" % (B, A))
+    summary = batch_launch_summary(dict(began=time.time(), failure={"task": "Start the tasks of group 1", "msg": refusal}))
+    assert "put the backward task in a later group of batch_launch_job_groups than its forward task" in summary["message"]
