@@ -8,7 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import describe_tasks
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of, describe_tasks
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import STATUS_WAIT_SPEC
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import PollingAction, duration, plural
 
@@ -44,8 +44,9 @@ class ActionModule(PollingAction):
 
     def timed_out(self, answer, waiter):
         waiting = [entry for entry in answer["jobs"] if not entry.get("reached")]
-        answer.update(failed=True, msg="Timed out after %ds waiting for %d of %d DRS tasks to reach %s; still waiting: %s"
-                      % (waiter.timeout, len(waiting), len(answer["jobs"]), targets_of(waiting), describe_tasks(waiting)))
+        answer.update(failed=True, msg="Timed out after %ds waiting for %d of %s to reach %s; still waiting: %s"
+                      % (waiter.timeout, len(waiting), count_of(len(answer["jobs"]), "DRS task"), targets_of(waiting),
+                         describe_tasks(waiting)))
         return answer
 
 

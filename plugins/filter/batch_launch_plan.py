@@ -55,12 +55,15 @@ import math
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError, check_id, epoch_millis, refuse_past
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import AUTO, MAINTENANCE, STATUSES
-from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import MAX_READ_RETRIES, MIN_POLL_INTERVAL
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import (
+    MAX_POLL_INTERVAL, MAX_READ_RETRIES, MAX_WAIT_TIMEOUT, MIN_POLL_INTERVAL, shortened,
+)
 
 PREFIX = "batch_launch_"
 # The filters of hwcloud.drs.drs_job_info that batch_launch_job_filter takes, and their types.
@@ -113,6 +116,13 @@ class Plan:
             except InputError as exc:
                 self.errors.append(str(exc))
                 continue
+            if job_id in ids:
+                earlier = jobs[ids.index(job_id)]
+                if (earlier.get("start_time") if isinstance(earlier, dict) else None) != \
+                        (jobs[-1].get("start_time") if isinstance(jobs[-1], dict) else None):
+                    self.errors.append("%s: task %s is listed twice with different start times" % (where, job_id))
+                jobs.pop()
+                continue
             ids.append(job_id)
         return jobs, ids
 
@@ -142,19 +152,20 @@ class Plan:
             arranged.append(dict(jobs=jobs, ids=ids))
         return arranged
 
-    def number(self, name, convert, minimum, maximum=None):
+    def number(self, name, convert, minimum, maximum):
         value = self.variables.get(name)
         try:
             if isinstance(value, bool):
                 raise ValueError
             number = convert(value.strip() if isinstance(value, str) else value)
-        except (TypeError, ValueError):
-            self.error(name, "%r is not a number of seconds" % (value,) if "retries" not in name
-                       else "%r is not a whole number" % (value,))
+            float(number)  # a whole number too large for any clock
+        except (TypeError, ValueError, OverflowError):
+            shown = repr(shortened(value) if isinstance(value, str) else value)
+            self.error(name, "%s is not a number of seconds" % shown if "retries" not in name
+                       else "%s is not a whole number" % shown)
             return None
-        if math.isnan(number) or number < minimum or (maximum is not None and number > maximum):
-            self.error(name, "must be %s, got %s" % ("at least %s" % minimum if maximum is None
-                                                     else "between %s and %s" % (minimum, maximum), value))
+        if math.isnan(number) or not minimum <= number <= maximum:
+            self.error(name, "must be between %s and %s, got %s" % (minimum, maximum, value))
             return None
         return number
 
@@ -188,18 +199,31 @@ class Plan:
 
     def job_filter(self):
         value = self.variables.get("job_filter") or {}
+        if isinstance(value, str):  # -e batch_launch_job_filter=name=orders-*, as the argument spec allows
+            try:
+                value = check_type_dict(value)
+            except TypeError:
+                pass
         if not isinstance(value, dict):
-            self.error("job_filter", "must be a mapping of drs_job_info filters (%s), not a %s"
-                       % (", ".join(sorted(JOB_FILTERS)), type(value).__name__))
+            self.error("job_filter", "must be a mapping of drs_job_info filters (%s), such as name=orders-*"
+                       % ", ".join(sorted(JOB_FILTERS)))
             return {}
-        for key in sorted(value):
+        for key in sorted(value, key=str):
             if key not in JOB_FILTERS:
                 self.error("job_filter", "unknown filter %s; the filters are %s" % (key, ", ".join(sorted(JOB_FILTERS))))
             elif value[key] is not None and not isinstance(value[key], JOB_FILTERS[key]):
                 self.error("job_filter", "%s: %r is not a %s" % (key, value[key], "mapping" if key == "tags" else "string"))
-        selected = dict((key, item) for key, item in value.items() if key in JOB_FILTERS and item is not None)
+        # An empty criterion (a survey field left blank) selects nothing less: without this, a filter
+        # of blanks would select every task of the project.
+        selected = dict((key, item) for key, item in value.items() if key in JOB_FILTERS and item not in (None, "", [], {}))
         if "job_type" in selected:  # drs_job_info's alias
             selected.setdefault("db_use_type", selected.pop("job_type"))
+        if "name_match" in selected and "name" not in selected:
+            self.error("job_filter", "name_match needs a name to match")
+        if value and not set(selected) - set(["name_match"]):
+            self.error("job_filter", "selects by nothing (every criterion is empty), so it would select every task "
+                       "of the project; give a name, a status or another criterion, or leave it out")
+            return {}
         return selected
 
     def connection(self):
@@ -210,7 +234,7 @@ class Plan:
                        "not a %s; on the command line give it as JSON: -e '{\"batch_launch_connection\": {...}}'"
                        % type(value).__name__)
             return
-        unknown = sorted(set(value) - set(CONNECTION_ARGUMENT_SPEC))
+        unknown = sorted(str(key) for key in set(value) - set(CONNECTION_ARGUMENT_SPEC))
         if unknown:
             self.error("connection", "unknown option(s) %s; the options are %s"
                        % (", ".join(unknown), ", ".join(sorted(CONNECTION_ARGUMENT_SPEC))))
@@ -227,14 +251,14 @@ def batch_launch_plan(variables, async_task_ids=None, unplanned=None):
         async_job_ids=async_job_ids,
         start_time=plan.start_time(),
         target_status=plan.target(),
-        wait_timeout=plan.number("wait_timeout", int, 1),
-        poll_interval=plan.number("poll_interval", float, MIN_POLL_INTERVAL),
-        commit_wait_timeout=plan.number("commit_wait_timeout", int, 1),
+        wait_timeout=plan.number("wait_timeout", int, 1, MAX_WAIT_TIMEOUT),
+        poll_interval=plan.number("poll_interval", float, MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
+        commit_wait_timeout=plan.number("commit_wait_timeout", int, 1, MAX_WAIT_TIMEOUT),
         read_retries=plan.number("read_retries", int, 0, MAX_READ_RETRIES),
-        rpo_rto_max=plan.number("rpo_rto_max", int, 1),
+        rpo_rto_max=plan.number("rpo_rto_max", int, 1, MAX_WAIT_TIMEOUT),
         job_filter=plan.job_filter(),
         precheck=plan.flag("precheck"),
-        precheck_timeout=plan.number("precheck_timeout", int, 1),
+        precheck_timeout=plan.number("precheck_timeout", int, 1, MAX_WAIT_TIMEOUT),
         set_stats=plan.flag("set_stats"),
     )
     if not async_job_ids and not any(group["ids"] for group in groups) and not result["job_filter"] and not plan.errors:

@@ -61,8 +61,14 @@ def batch_launch_summary(data):
     if failure:
         # The failed task's own result: a start that failed part way, or the last read of a wait.
         failed_result = failure.pop("result", None) or {}
-        if isinstance(failed_result.get("results"), list) and all("job_id" in entry for entry in failed_result["results"]):
-            starts.append(failed_result["results"])
+        results = failed_result.get("results") if isinstance(failed_result.get("results"), list) else []
+        # A start's per-task results (they have status_before; a precheck's and a loop's do not).
+        if results and all(isinstance(entry, dict) and "status_before" in entry for entry in results):
+            starts.append(results)
+        # A failed loop (the commits): its own message is only "One or more items failed".
+        item_messages = [entry.get("msg") for entry in results if isinstance(entry, dict) and entry.get("failed")]
+        if item_messages:
+            failure["msg"] = "; ".join(str(text) for text in item_messages)
         if isinstance(failed_result.get("jobs"), list):
             waits.append(failed_result)
     jobs = {}

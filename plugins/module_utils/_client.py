@@ -180,11 +180,14 @@ class _BoundedRetry(Retry):
         return None if seconds is None else min(seconds, MAX_RETRY_AFTER)
 
 
+# An auth object adds its headers to one request and knows nothing of the client:
+# headers(method, host, path, query, headers, body) -> the headers to add.
+
 class TokenAuth:
     def __init__(self, token):
         self.token = token
 
-    def headers(self, client, method, path, query, headers, body):
+    def headers(self, method, host, path, query, headers, body):
         return {"X-Auth-Token": self.token}
 
 
@@ -194,17 +197,17 @@ class AkSkAuth:
         self.secret_key = secret_key
         self.security_token = security_token
 
-    def headers(self, client, method, path, query, headers, body):
+    def headers(self, method, host, path, query, headers, body):
         to_sign = dict(headers)
         if self.security_token:
             to_sign["X-Security-Token"] = self.security_token
-        signed = sign_request(method, client.host, path, query, to_sign, body, self.access_key, self.secret_key)
+        signed = sign_request(method, host, path, query, to_sign, body, self.access_key, self.secret_key)
         signed.update(to_sign)
         return signed
 
 
 class PasswordAuth:
-    """IAM user name and password, exchanged for a project-scoped token on first use."""
+    """IAM user name and password; the client exchanges them for a project-scoped token on first use."""
 
     def __init__(self, auth_url, username, password, domain_name, on_token=None):
         self.auth_url = auth_url.rstrip("/")
@@ -214,29 +217,23 @@ class PasswordAuth:
         self.on_token = on_token
         self.token = None
 
-    def headers(self, client, method, path, query, headers, body):
-        if self.token is None:
-            self.token = self._fetch_token(client)
-            if self.on_token:
-                self.on_token(self.token)
-        return {"X-Auth-Token": self.token}
-
-    def _fetch_token(self, client):
+    def token_request(self, project_id):
+        """(URL, JSON body) of the IAM request that issues the token."""
         url = self.auth_url if self.auth_url.endswith("/v3") else self.auth_url + "/v3"
-        url += "/auth/tokens"
         body = {"auth": {
             "identity": {"methods": ["password"], "password": {"user": {
                 "name": self.username, "password": self.password, "domain": {"name": self.domain_name}}}},
-            "scope": {"project": {"id": client.project_id}},
+            "scope": {"project": {"id": project_id}},
         }}
-        path = urlsplit(url).path
-        response = client.send("POST", url, path, {"Content-Type": "application/json"}, json.dumps(body).encode("utf-8"),
-                               idempotent=True)
-        token = response.headers.get("X-Subject-Token")
-        if not token:
-            raise DrsApiError("IAM answered HTTP %s without an X-Subject-Token header" % response.status_code, "POST", path,
-                              status=response.status_code, request_id=_request_id(response))
-        return token
+        return url + "/auth/tokens", body
+
+    def accept_token(self, token):
+        self.token = token
+        if self.on_token:
+            self.on_token(token)
+
+    def headers(self, method, host, path, query, headers, body):
+        return {"X-Auth-Token": self.token}
 
 
 def _request_id(response):
@@ -367,7 +364,9 @@ class DrsClient:
             url += "?" + canonical_query(query)
         data = json.dumps(body, separators=(",", ":")).encode("utf-8") if body is not None else b""
         headers = {"Content-Type": "application/json", "X-Language": self.language, "X-Project-Id": self.project_id}
-        headers.update(self.auth.headers(self, method, path, query, headers, data))
+        if isinstance(self.auth, PasswordAuth) and self.auth.token is None:
+            self.auth.accept_token(self._iam_token(self.auth))
+        headers.update(self.auth.headers(method, self.host, path, query, headers, data))
         headers["User-Agent"] = self.user_agent
         response = self.send(method, url, path, headers, data, idempotent)
         try:
@@ -379,6 +378,18 @@ class DrsClient:
                               method, path, status=response.status_code, request_id=_request_id(response),
                               outcome_unknown=not idempotent, transient=True)
         return payload
+
+    def _iam_token(self, auth):
+        """A project-scoped token from IAM for the user and password of ``auth``."""
+        url, body = auth.token_request(self.project_id)
+        path = urlsplit(url).path
+        response = self.send("POST", url, path, {"Content-Type": "application/json"}, json.dumps(body).encode("utf-8"),
+                             idempotent=True)
+        token = response.headers.get("X-Subject-Token")
+        if not token:
+            raise DrsApiError("IAM answered HTTP %s without an X-Subject-Token header" % response.status_code, "POST", path,
+                              status=response.status_code, request_id=_request_id(response))
+        return token
 
     # -- the DRS operations --------------------------------------------------------------
 

@@ -54,6 +54,9 @@ def epoch_millis(value, field):
     """The API's start time: a string of epoch milliseconds."""
     if isinstance(value, bool) or value is None:
         raise InputError("%s: %r is not a start time; give epoch milliseconds or ISO 8601 with a UTC offset" % (field, value))
+    if isinstance(value, str) and len(value.strip()) > 40:
+        raise InputError("%s: %s... is not a start time; give epoch milliseconds or ISO 8601 with a UTC offset"
+                         % (field, value.strip()[:20]))
     if isinstance(value, int) or (isinstance(value, str) and re.match(r"^\d+$", value.strip())):
         millis = int(value)
         if millis < SMALLEST_EPOCH_MS:
@@ -76,6 +79,9 @@ def epoch_millis(value, field):
 
 
 def in_range(millis, field, value):
+    if millis < SMALLEST_EPOCH_MS:
+        raise InputError("%s: %s is before 2001; give the start time of the launch, epoch milliseconds or ISO 8601 "
+                         "with a UTC offset" % (field, value))
     if millis >= LATEST_EPOCH_MS:
         raise InputError("%s: %s is after the year 2100; give epoch milliseconds or ISO 8601 with a UTC offset"
                          % (field, value))

@@ -67,28 +67,30 @@ def header_credential(params, name):
     return value
 
 
-def task_statuses(client, job_ids, action):
-    """``{id, status, error_code, error_message}`` for each distinct ID, in order.
-
-    An ID the API gives no status for (unknown to it, or answered with an error instead)
-    is an ``InputError`` that names it with the API's error.
-    """
+def task_statuses(client, job_ids):
+    """(entries, unknown): ``{id, status, error_code, error_message}`` for each distinct ID the API
+    knows, in order, and a description of each ID it gives no status for (unknown to it, or
+    answered with an error instead), with the API's error; the module words the failure."""
     by_id = {}
     for record in client.batch_status(job_ids):
         by_id[record.get("id")] = dict(id=record.get("id"), status=record.get("status"),
                                        error_code=record.get("error_code"),
                                        error_message=record.get("error_message") or record.get("error_msg"))
-    unknown = []
+    entries, unknown = [], []
     for job_id in dict.fromkeys(job_ids):
         entry = by_id.get(job_id)
         if entry is None:
             unknown.append("%s (no answer)" % job_id)
         elif not entry["status"]:
             unknown.append("%s (%s: %s)" % (job_id, entry["error_code"] or "-", entry["error_message"] or "no status"))
-    if unknown:
-        raise InputError("Failed to %s: the API knows no status for %s, unknown IDs?: %s"
-                         % (action, count_of(len(unknown), "task"), first_of(unknown)))
-    return [by_id[job_id] for job_id in dict.fromkeys(job_ids)]
+        else:
+            entries.append(entry)
+    return entries, unknown
+
+
+def unknown_tasks(unknown):
+    """How a module names the IDs ``task_statuses`` found no status for."""
+    return "the API knows no status for %s, unknown IDs?: %s" % (count_of(len(unknown), "task"), first_of(unknown))
 
 
 def count_by_status(entries):

@@ -128,6 +128,9 @@ def describe_tasks(entries):
     parts = []
     for entry in entries:
         detail = str(entry.get("status"))
+        if "rpo_delay" in entry:  # held by the RPO/RTO gate
+            detail += ", RPO %s, RTO %s" % tuple("unknown" if entry.get(key) is None else "%ss" % entry[key]
+                                                 for key in ("rpo_delay", "rto_delay"))
         if entry.get("error_code") or entry.get("error_message"):
             detail += ", %s: %s" % (entry.get("error_code") or "-", entry.get("error_message") or "-")
         parts.append("%s (%s)" % (entry.get("id"), detail))

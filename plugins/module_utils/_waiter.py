@@ -18,6 +18,9 @@ import time
 # Below this a poll interval would only load the API: every poll is one to three calls per
 # 100 tasks. Fractions of a second are allowed for local simulators and tests.
 MIN_POLL_INTERVAL = 0.1
+MAX_POLL_INTERVAL = 86400
+# 31 days: longer is a typo, and past what any clock value here can hold safely.
+MAX_WAIT_TIMEOUT = 31 * 86400
 MAX_READ_RETRIES = 100
 # A resend after a lost answer waits 1, 2, 4, 8, then 10 seconds: long enough for a request
 # still on its way to land before the state is read back.
@@ -30,18 +33,25 @@ class WaitOptionError(ValueError):
 
 def check_wait_options(wait_timeout, poll_interval, read_retries=0, prefix=""):
     """Refuse what no wait can use, naming the option (with ``prefix``, e.g. a role's variable prefix)."""
-    if wait_timeout is None or wait_timeout < 0:
-        raise WaitOptionError("%swait_timeout must be 0 or more seconds, got %s" % (prefix, wait_timeout))
-    if poll_interval is None or not poll_interval >= MIN_POLL_INTERVAL:
-        raise WaitOptionError("%spoll_interval must be at least %s seconds, got %s"
-                              % (prefix, MIN_POLL_INTERVAL, poll_interval))
+    if wait_timeout is None or not 0 <= wait_timeout <= MAX_WAIT_TIMEOUT:
+        raise WaitOptionError("%swait_timeout must be between 0 and %d seconds, got %s"
+                              % (prefix, MAX_WAIT_TIMEOUT, shortened(wait_timeout)))
+    if poll_interval is None or not MIN_POLL_INTERVAL <= poll_interval <= MAX_POLL_INTERVAL:
+        raise WaitOptionError("%spoll_interval must be between %s and %d seconds, got %s"
+                              % (prefix, MIN_POLL_INTERVAL, MAX_POLL_INTERVAL, shortened(poll_interval)))
     if read_retries is None or not 0 <= read_retries <= MAX_READ_RETRIES:
         raise WaitOptionError("%sread_retries must be between 0 and %d, got %s"
-                              % (prefix, MAX_READ_RETRIES, read_retries))
+                              % (prefix, MAX_READ_RETRIES, shortened(read_retries)))
+
+
+def shortened(value, limit=21):
+    """A value for a message, cut after ``limit`` characters (a survey can hold a 400-digit number)."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 class Waiter:
-    """Polls until a deadline, ``interval`` seconds apart, measured from the start of each poll.
+    """Polls until a deadline, ``interval`` seconds apart, measured from the start of each poll, and once more at the deadline.
 
     ``read_failed()`` counts failed reads in a row and says whether one more may be tried;
     ``read_succeeded()`` resets the count. ``clock`` and ``sleep`` are injectable for tests.
@@ -67,11 +77,12 @@ class Waiter:
         return self.clock() - self.started
 
     def another_poll_fits(self):
-        return self.poll_began + self.interval <= self.deadline
+        """Whether time is left: the last poll comes at the deadline, not one interval before it."""
+        return self.clock() < self.deadline
 
     def pause(self):
-        """Sleep until one interval after the current poll began (at once when it took longer)."""
-        self.sleep(max(0.0, self.poll_began + self.interval - self.clock()))
+        """Sleep until one interval after the current poll began, or until the deadline if that is sooner."""
+        self.sleep(max(0.0, min(self.poll_began + self.interval, self.deadline) - self.clock()))
 
     def read_failed(self):
         self.failed_reads += 1

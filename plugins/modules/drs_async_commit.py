@@ -133,7 +133,10 @@ class DrsAsyncCommit(DrsModule):
         async_job_id=dict(type="str", required=True),
         **wait_argument_spec(wait_timeout=300, poll_interval=5)
     )
-    action = "commit the DRS batch async job"
+    @property
+    def action(self):
+        """As in "Failed to <action>": names the async job (checked before any request)."""
+        return "commit the DRS batch async job %s" % self.params["async_job_id"]
 
     def run(self):
         async_job_id = check_id(self.params["async_job_id"], "async_job_id")
@@ -141,8 +144,6 @@ class DrsAsyncCommit(DrsModule):
             check_wait_options(self.params["wait_timeout"], self.params["poll_interval"], self.params["read_retries"])
         except WaitOptionError as exc:
             raise InputError(str(exc))
-        self.action = "commit the DRS batch async job %s" % async_job_id
-
         read = self.read_job(async_job_id)
         status_before = read.get("status")
         read = self.wait_while_validating(async_job_id, read)

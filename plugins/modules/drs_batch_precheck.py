@@ -271,7 +271,9 @@ import math
 import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import PRECHECK_CHUNK_SIZE
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError, check_id, task_statuses
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import (
+    DrsModule, InputError, check_id, task_statuses, unknown_tasks,
+)
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import FAILED as FAILED_CLASS
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import NEEDS_START, first_of, status_class
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import PRECHECK_WAIT_SPEC
@@ -339,13 +341,12 @@ class DrsBatchPrecheck(DrsModule):
 
         A task that is started already, or cannot be started, needs none; DRS refuses to precheck it.
         """
+        entries, unknown = task_statuses(self.client, job_ids)
+        if unknown:
+            raise InputError("Failed to %s: %s" % (self.action, unknown_tasks(unknown)))
         if self.params["precheck_mode"] == "forRetryJob":
-            wanted = set(entry["id"] for entry in task_statuses(self.client, job_ids, self.action)
-                         if status_class(entry["status"]) == FAILED_CLASS)
-        else:
-            wanted = set(entry["id"] for entry in task_statuses(self.client, job_ids, self.action)
-                         if entry["status"] in NEEDS_START)
-        return wanted
+            return set(entry["id"] for entry in entries if status_class(entry["status"]) == FAILED_CLASS)
+        return set(entry["id"] for entry in entries if entry["status"] in NEEDS_START)
 
     def plan(self, job_id, raw):
         entry = read_result(job_id, raw)

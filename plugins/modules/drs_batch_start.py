@@ -137,11 +137,11 @@ results:
       sample: Task status does not allow the operation.
 """
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._client import START_CHUNK_SIZE, DrsApiError
+from ansible_collections.hwcloud.drs.plugins.module_utils._client import START_CHUNK_SIZE, START_PATH, DrsApiError
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import (
     InputError, check_id, check_number, epoch_millis, iso_utc, refuse_past,
 )
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, task_statuses
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, task_statuses, unknown_tasks
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     ALREADY_STARTED, NEEDS_START, UNKNOWN, by_reason, count_of, status_class,
 )
@@ -165,7 +165,7 @@ class DrsBatchStart(DrsModule):
         blocked = [entry for entry in results.values() if entry["action"] == "failed"]
         if blocked:
             self.fail("%d of %s cannot be started, so none was: %s"
-                      % (len(blocked), count_of(len(results), "DRS task"), describe(blocked)), **self.result(results))
+                      % (len(blocked), count_of(len(results), "DRS task"), describe(blocked)), **self.result(results, refused=True))
         if not self.module.check_mode:
             self.start(results)
 
@@ -208,7 +208,10 @@ class DrsBatchStart(DrsModule):
         return requested
 
     def read_statuses(self, job_ids):
-        return dict((entry["id"], entry) for entry in task_statuses(self.client, job_ids, self.action))
+        entries, unknown = task_statuses(self.client, job_ids)
+        if unknown:
+            raise InputError("Failed to %s: %s" % (self.action, unknown_tasks(unknown)))
+        return dict((entry["id"], entry) for entry in entries)
 
     def plan(self, job_id, record, start_time):
         status = record.get("status")
@@ -295,7 +298,7 @@ class DrsBatchStart(DrsModule):
             if not to_send:
                 return
         raise DrsApiError("no answer for %s after %d attempts" % (count_of(len(to_send), "task"), resends + 1),
-                          "POST", "/v3/{project_id}/jobs/batch-starting", outcome_unknown=True)
+                          "POST", START_PATH, outcome_unknown=True)
 
     def started_meanwhile(self, entries, resent):
         """Read back tasks whose start was refused: one that is started now was not started twice.
@@ -325,9 +328,10 @@ class DrsBatchStart(DrsModule):
 
     # -- result --------------------------------------------------------------------------
 
-    def result(self, results):
+    def result(self, results, refused=False):
+        """``refused``: a task cannot start, so the plan is refused as a whole and nothing would change."""
         entries = list(results.values())
-        changing = ("started", "would_start") if self.module.check_mode else ("started",)
+        changing = ("started", "would_start") if self.module.check_mode and not refused else ("started",)
         outcome = dict(changed=any(entry["action"] in changing for entry in entries), results=entries)
         if self.module._diff:
             outcome["diff"] = dict(

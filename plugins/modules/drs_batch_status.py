@@ -222,7 +222,7 @@ summary:
   sample: {"INCRE_TRANSFER_STARTED": 19, "FULL_TRANSFER_STARTED": 1}
 progress_summary:
   description: The figures of the progress line, over the tasks they apply to; each null when no task has one.
-  returned: with O(progress) or O(wait_for=auto)
+  returned: with O(progress), O(wait_for=auto) or O(rpo_rto_max)
   type: dict
   contains:
     full_transfer_lowest:
@@ -278,7 +278,7 @@ import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import check_number
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import (
-    DrsModule, InputError, check_id, count_by_status, task_statuses,
+    DrsModule, InputError, check_id, count_by_status, task_statuses, unknown_tasks,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     AUTO, ENDED, FAILED, INCREMENTAL_TARGET, auto_target, count_of, describe_tasks, reached, status_class, unknown_names,
@@ -308,6 +308,8 @@ class DrsBatchStatus(DrsModule):
         rpo_rto_max = self.params["rpo_rto_max"]
         if rpo_rto_max is not None:
             check_number(rpo_rto_max, "rpo_rto_max", 1, unit="second")
+            if not wait_for:
+                raise InputError("rpo_rto_max holds a wait until RPO and RTO are below it: give wait_for too")
         # The action plugin checks them before a wait; without one they are checked all the same,
         # so that a value is refused (or not) whatever else the task says.
         try:
@@ -315,7 +317,9 @@ class DrsBatchStatus(DrsModule):
         except WaitOptionError as exc:
             raise InputError(str(exc))
 
-        entries = task_statuses(self.client, job_ids, self.action)
+        entries, unknown = task_statuses(self.client, job_ids)
+        if unknown:
+            raise InputError("Failed to %s: %s" % (self.action, unknown_tasks(unknown)))
         for entry in entries:
             entry["status_class"] = status_class(entry["status"])
         with_progress = self.params["progress"] or wait_for == [AUTO]

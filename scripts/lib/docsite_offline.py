@@ -24,6 +24,7 @@ LABELS = {
     "common_return_values": ("reference_appendices/common_return_values.html#common-return-values",
                              "Return Values"),
     "module_defaults": ("playbook_guide/playbooks_module_defaults.html#module-defaults", "Module defaults"),
+    "action_plugins": ("plugins/action.html#action-plugins", "Action plugins"),
     "playbooks_vault": ("vault_guide/index.html#vault-guide-index", "Protecting sensitive data with Ansible vault"),
     "developing_modules_general": ("dev_guide/developing_modules_general.html#developing-modules-general",
                                    "Developing modules"),

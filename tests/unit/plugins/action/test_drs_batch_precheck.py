@@ -84,10 +84,11 @@ def test_a_failed_later_read_keeps_the_plan(run_action):
 
 
 def test_times_out_naming_the_prechecks_still_running(run_action):
-    answers = [answer(entry(0), entry(1, progress=80, pass_rate=95))] * 4
+    answers = [answer(entry(0), entry(1, progress=80, pass_rate=95))] * 5
     result, calls, lines = run_action(dict(jobs=["job-0", "job-1"], wait_timeout=12, poll_interval=5,
                                            progress_label="Group 1/2"), answers)
-    assert result["failed"] and len(calls) == 3 and len(lines) == 2
+    # reads at 0, 5 and 10 s, and a last one at the deadline
+    assert result["failed"] and len(calls) == 4 and len(lines) == 3
     assert lines[0].startswith("Group 1/2 after 0s: precheck 0 of 2 tasks passed, 2 running (80% done at least)")
     assert result["msg"] == ("Timed out after 12s waiting for the precheck of 2 of 2 DRS tasks; still running: job-0 (no "
                              "result yet for precheck pc-0); job-1 (80% done, pass rate 95% so far)")

@@ -131,9 +131,20 @@ def test_times_out_naming_the_tasks_still_waiting(run_action):
     answers = [answer(["FULL_TRANSFER_STARTED", "INCRE_TRANSFER_STARTED"])] * 5
     result, calls, lines = run_action(dict(jobs=["job-0", "job-1"], wait_for="INCRE_TRANSFER_STARTED", wait_timeout=25,
                                            poll_interval=10), answers)
-    assert result["failed"] and len(calls) == 3 and len(lines) == 2
+    # reads at 0, 10 and 20 s, and a last one at the deadline
+    assert result["failed"] and len(calls) == 4 and len(lines) == 3
     assert result["msg"] == ("Timed out after 25s waiting for 1 of 2 DRS tasks to reach INCRE_TRANSFER_STARTED; "
                              "still waiting: job-0 (FULL_TRANSFER_STARTED)")
+
+
+def test_a_timeout_names_the_rpo_and_rto_of_the_tasks_the_gate_holds(run_action):
+    held = answer(["INCRE_TRANSFER_STARTED"])
+    held["jobs"][0].update(reached=False, rpo_delay=100, rto_delay=None)
+    held.update(reached=False, waiting=1)
+    result, _calls, _lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", wait_timeout=0,
+                                             rpo_rto_max=60), [held])
+    assert result["msg"] == ("Timed out after 0s waiting for 1 of 1 DRS task to reach INCRE_TRANSFER_STARTED; still "
+                             "waiting: job-0 (INCRE_TRANSFER_STARTED, RPO 100s, RTO unknown)")
 
 
 def test_wait_timeout_zero_reads_once(run_action):
@@ -158,9 +169,11 @@ def test_the_rpo_rto_gate_is_shown(run_action):
 
 
 @pytest.mark.parametrize("args, message", [
-    (dict(poll_interval=0), "poll_interval must be at least 0.1 seconds, got 0.0"),
+    (dict(poll_interval=0), "poll_interval must be between 0.1 and 86400 seconds, got 0.0"),
     (dict(poll_interval="often"), "poll_interval: 'often' is not a number"),
-    (dict(wait_timeout=-5), "wait_timeout must be 0 or more seconds, got -5"),
+    (dict(poll_interval="inf"), "poll_interval must be between 0.1 and 86400 seconds, got inf"),
+    (dict(wait_timeout=-5), "wait_timeout must be between 0 and 2678400 seconds, got -5"),
+    (dict(wait_timeout="1" + "0" * 400), "wait_timeout must be between 0 and 2678400 seconds, got 100000000000000000000..."),
     (dict(read_retries=1000), "read_retries must be between 0 and 100, got 1000"),
 ])
 def test_bad_wait_options_fail_before_any_read(run_action, args, message):

@@ -48,6 +48,7 @@ def test_defaults_with_jobs_plan_one_group():
     (dict(job_filter={"name": "orders-*", "status": "CONFIGURATION", "tags": None}),
      dict(job_filter={"name": "orders-*", "status": "CONFIGURATION"}, groups=[])),
     (dict(jobs=A, precheck="false", precheck_timeout="60"), dict(precheck=False, precheck_timeout=60)),
+    (dict(job_filter="name=orders-*"), dict(job_filter={"name": "orders-*"})),
     (dict(jobs=A, start_time=" %s " % FUTURE_MS), dict(start_time=FUTURE_MS)),
     (dict(jobs=A, start_time=""), dict(start_time=None)),
     (dict(jobs=A, target_status=" FULL_TRANSFER_COMPLETE"), dict(target_status="FULL_TRANSFER_COMPLETE")),
@@ -65,8 +66,9 @@ def test_survey_and_command_line_strings_work(variables, expected):
     (dict(job_filter={"name": "orders-*", "state": "x"}), "batch_launch_job_filter: unknown filter state"),
     (dict(job_filter={"name": ["orders-*"]}), "batch_launch_job_filter: name: ['orders-*'] is not a string"),
     (dict(job_filter="orders-*"), "batch_launch_job_filter: must be a mapping of drs_job_info filters"),
+    (dict(job_filter=["orders-*"]), "batch_launch_job_filter: must be a mapping of drs_job_info filters"),
     (dict(jobs=A, precheck="sometimes"), "batch_launch_precheck: 'sometimes' is not true or false"),
-    (dict(jobs=A, precheck_timeout=0), "batch_launch_precheck_timeout: must be at least 1, got 0"),
+    (dict(jobs=A, precheck_timeout=0), "batch_launch_precheck_timeout: must be between 1 and 2678400, got 0"),
     (dict(jobs=""), "Nothing to launch"),
     (dict(jobs=["not a valid id"]), "batch_launch_jobs[0]: 'not a valid id' is not a valid DRS ID"),
     (dict(async_job_ids=["../x"]), "batch_launch_async_job_ids[0]: '../x' is not a valid DRS ID"),
@@ -81,14 +83,22 @@ def test_survey_and_command_line_strings_work(variables, expected):
     (dict(jobs=A, start_time="2020-01-01T00:00:00Z"), "batch_launch_start_time: 1577836800000 (2020-01-01T00:00:00Z) is "
      "more than 5 minutes in the past; leave start_time out to start now"),
     (dict(jobs=[{"job_id": A, "start_time": 1577836800000}]), "batch_launch_jobs[0].start_time: 1577836800000"),
-    (dict(jobs=A, poll_interval=0), "batch_launch_poll_interval: must be at least 0.1, got 0"),
+    (dict(jobs=A, poll_interval=0), "batch_launch_poll_interval: must be between 0.1 and 86400, got 0"),
     (dict(jobs=A, poll_interval="often"), "batch_launch_poll_interval: 'often' is not a number of seconds"),
-    (dict(jobs=A, wait_timeout=-5), "batch_launch_wait_timeout: must be at least 1, got -5"),
+    (dict(jobs=A, wait_timeout=-5), "batch_launch_wait_timeout: must be between 1 and 2678400, got -5"),
     (dict(jobs=A, wait_timeout=True), "batch_launch_wait_timeout: True is not a number of seconds"),
-    (dict(jobs=A, commit_wait_timeout="0"), "batch_launch_commit_wait_timeout: must be at least 1, got 0"),
+    (dict(jobs=A, commit_wait_timeout="0"), "batch_launch_commit_wait_timeout: must be between 1 and 2678400, got 0"),
     (dict(jobs=A, read_retries=-1), "batch_launch_read_retries: must be between 0 and 100, got -1"),
     (dict(jobs=A, read_retries="1.5"), "batch_launch_read_retries: '1.5' is not a whole number"),
-    (dict(jobs=A, rpo_rto_max=0), "batch_launch_rpo_rto_max: must be at least 1, got 0"),
+    (dict(jobs=A, wait_timeout="1" + "0" * 400), "batch_launch_wait_timeout: '100000000000000000000...' is not a number"),
+    (dict(jobs=A, poll_interval="inf"), "batch_launch_poll_interval: must be between 0.1 and 86400, got inf"),
+    (dict(jobs=[A, {"job_id": A, "start_time": FUTURE_MS}]), "batch_launch_jobs[1]: task %s is listed twice with "
+     "different start times" % A),
+    (dict(job_filter={"status": []}), "batch_launch_job_filter: selects by nothing (every criterion is empty)"),
+    (dict(job_filter={"tags": {}, "name": ""}), "batch_launch_job_filter: selects by nothing"),
+    (dict(job_filter={"name_match": "regex"}), "batch_launch_job_filter: name_match needs a name to match"),
+    (dict(jobs=A, connection={1: "x"}), "batch_launch_connection: unknown option(s) 1"),
+    (dict(jobs=A, rpo_rto_max=0), "batch_launch_rpo_rto_max: must be between 1 and 2678400, got 0"),
     (dict(jobs=A, target_status="INCRE_STARTED"), "batch_launch_target_status: 'INCRE_STARTED' is not auto nor a status"),
     (dict(jobs=A, target_status="PAUSING"), "batch_launch_target_status: 'PAUSING' is not auto nor a status"),
     (dict(jobs=A, set_stats="maybe"), "batch_launch_set_stats: 'maybe' is not true or false"),
@@ -180,3 +190,20 @@ def test_a_dual_active_refusal_names_the_fix():
                "FULL_TRANSFER_STARTED; ...)" % (B, A))
     summary = batch_launch_summary(dict(began=time.time(), failure={"task": "Start the tasks of group 1", "msg": refusal}))
     assert "put the backward task in a later group of batch_launch_job_groups than its forward task" in summary["message"]
+
+
+def test_a_failed_precheck_is_not_counted_as_started():
+    failed_precheck = {"failed": True, "msg": "The precheck of DRS tasks failed: ...",
+                       "results": [{"job_id": A, "action": "started", "precheck_id": "pc-1", "result": "failed"}]}
+    summary = batch_launch_summary(dict(began=time.time(), failure={"task": "Precheck the tasks of group 1",
+                                                                    "msg": failed_precheck["msg"], "result": failed_precheck}))
+    assert (summary["tasks"], summary["started"]) == (0, 0)
+
+
+def test_a_failed_commit_loop_keeps_the_reason_of_each_failed_item():
+    failed_loop = {"failed": True, "msg": "One or more items failed", "results": [
+        {"changed": False, "job": {"async_job_id": ASYNC}},
+        {"failed": True, "msg": "Batch async job X failed parameter validation: the source database cannot be connected"}]}
+    summary = batch_launch_summary(dict(began=time.time(), failure={"task": "Commit the batch async jobs",
+                                                                    "msg": failed_loop["msg"], "result": failed_loop}))
+    assert summary["failure"]["msg"] == "Batch async job X failed parameter validation: the source database cannot be connected"

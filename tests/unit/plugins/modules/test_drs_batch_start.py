@@ -232,3 +232,10 @@ def test_one_task_is_one_task(drs, run_module, token_args):
     ids = drs.add("CREATING", 1)
     run = run_module(main, dict(token_args, jobs=ids))
     assert run.result["msg"].startswith("1 of 1 DRS task cannot be started, so none was: 1 task (task is CREATING")
+
+
+def test_check_mode_of_a_refused_plan_changes_nothing(drs, run_module, token_args):
+    ready = drs.add("CONFIGURATION", 1)
+    failed = drs.add("FULL_TRANSFER_FAILED", 1, start=10)
+    run = run_module(main, dict(token_args, jobs=ready + failed), check_mode=True)
+    assert run.failed and run.result["changed"] is False

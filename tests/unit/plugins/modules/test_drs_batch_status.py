@@ -182,6 +182,7 @@ def test_unknown_job_ids_are_named(drs, run_module, token_args):
     (dict(jobs=[]), "jobs: give at least one task ID"),
     (dict(wait_for=["auto", "CONFIGURATION"]), "wait_for: auto picks each task's target by itself"),
     (dict(rpo_rto_max=0), "rpo_rto_max must be at least 1 second"),
+    (dict(rpo_rto_max=60), "rpo_rto_max holds a wait until RPO and RTO are below it: give wait_for too"),
     (dict(jobs=["ok-id", "bad id!"]), "jobs[1]: 'bad id!' is not a valid DRS ID"),
     (dict(jobs=[""]), "jobs[0]: '' is not a valid DRS ID"),
     (dict(wait_timeout="soon"), "wait_timeout"),
@@ -191,8 +192,8 @@ def test_unknown_job_ids_are_named(drs, run_module, token_args):
     (dict(retries=11), "retries must be between 0 and 10"),
     (dict(retries=-1), "retries must be between 0 and 10, got -1"),
     (dict(rpo_rto_max=-60), "rpo_rto_max must be at least 1 second, got -60"),
-    (dict(wait_timeout=-5), "wait_timeout must be 0 or more seconds, got -5"),
-    (dict(poll_interval=-1), "poll_interval must be at least 0.1 seconds, got -1.0"),
+    (dict(wait_timeout=-5), "wait_timeout must be between 0 and 2678400 seconds, got -5"),
+    (dict(poll_interval=-1), "poll_interval must be between 0.1 and 86400 seconds, got -1.0"),
     (dict(read_retries=-1), "read_retries must be between 0 and 100, got -1"),
     (dict(endpoint="drs.example.com"), "endpoint must be an http(s) URL"),
     (dict(endpoint="https://drs.example.com/?region=eu-de"), "endpoint must be a base URL without a query string or "
