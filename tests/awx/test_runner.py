@@ -21,14 +21,13 @@ import sys
 import pytest
 import yaml
 
+from ansible_collections.hwcloud.drs.tests.support import REPO_ROOT
+from ansible_collections.hwcloud.drs.tests.support.modules import HW_VARIABLES
+
 ansible_runner = pytest.importorskip("ansible_runner")
 sandbox = pytest.importorskip("jinja2.sandbox")
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AWX_DIR = os.path.join(REPO_ROOT, "awx")
-sys.path.insert(0, os.path.join(REPO_ROOT, "simulator"))
-
-from drs_simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 PROJECT_ID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 TOKEN = "awx-token-MIIDoQYJKoZIhvcNAQcCoIIDkjCCA44"
@@ -165,17 +164,14 @@ def run_job(tmp_path, collections_path, env, extra_vars, ident="1"):
 
 
 @pytest.fixture
-def simulator():
-    sim = Simulator(scenario=SCENARIO).start()
-    yield sim
-    sim.stop()
+def simulator(make_sim):
+    return make_sim(SCENARIO)
 
 
 @pytest.fixture(autouse=True)
 def no_hw_variables(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("HW_"):
-            monkeypatch.delenv(name)
+    for name in HW_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 # --------------------------------------------------------------------- tests

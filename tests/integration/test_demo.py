@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from .conftest import REPO_ROOT
+from ansible_collections.hwcloud.drs.tests.support import REPO_ROOT
 
 
 def test_demo_launches_the_whole_batch(tmp_path):

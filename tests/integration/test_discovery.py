@@ -18,8 +18,8 @@ def ids_named(sim, prefix):
     return [task["id"] for task in sim.state()["tasks"] if task["name"].startswith(prefix)]
 
 
-def test_job_info_selects_by_glob_across_pages(simulator, run_playbook):
-    sim = simulator(scenario([{"name": "orders-eu-%03d" % number} for number in range(130)] +
+def test_job_info_selects_by_glob_across_pages(make_sim, run_playbook):
+    sim = make_sim(scenario([{"name": "orders-eu-%03d" % number} for number in range(130)] +
                              [{"name": "old-orders-1"}, {"name": "billing-1"}]))
     run = run_playbook("job_info.yml", sim, {"name": "orders-*"})
     assert run.rc == 0, run.output
@@ -31,8 +31,8 @@ def test_job_info_selects_by_glob_across_pages(simulator, run_playbook):
             for entry in calls(sim, "list-jobs")] == [(1, 100, None), (2, 100, None)]
 
 
-def test_job_info_selects_by_status_and_exact_name_on_the_server(simulator, run_playbook):
-    sim = simulator(scenario([{"name": "orders-1"}, {"name": "orders-10"},
+def test_job_info_selects_by_status_and_exact_name_on_the_server(make_sim, run_playbook):
+    sim = make_sim(scenario([{"name": "orders-1"}, {"name": "orders-10"},
                               {"name": "orders-2", "status": "START_JOB_FAILED"},
                               {"name": "orders-3", "status": "INCRE_TRANSFER_STARTED", "tags": {"env": "prod"}},
                               {"name": "orders-parent", "children": [{"name": "orders-part-1"},
@@ -55,8 +55,8 @@ def test_job_info_selects_by_status_and_exact_name_on_the_server(simulator, run_
         ("orders-part-1", "startable"), ("orders-part-2", "failed")]
 
 
-def test_precheck_passes_then_a_rerun_and_check_mode_start_none(simulator, run_playbook):
-    sim = simulator(scenario([{"name": "orders-%d" % number, "precheck_seconds": 1} for number in range(3)], speed=4))
+def test_precheck_passes_then_a_rerun_and_check_mode_start_none(make_sim, run_playbook):
+    sim = make_sim(scenario([{"name": "orders-%d" % number, "precheck_seconds": 1} for number in range(3)], speed=4))
     ids = ids_named(sim, "orders-")
     check = run_playbook("precheck.yml", sim, {"jobs": ids}, check=True)
     assert check.rc == 0, check.output
@@ -79,8 +79,8 @@ def test_precheck_passes_then_a_rerun_and_check_mode_start_none(simulator, run_p
     assert len(calls(sim, "batch-precheck")) == 1
 
 
-def test_precheck_fails_naming_each_failed_item(simulator, run_playbook):
-    sim = simulator(scenario([
+def test_precheck_fails_naming_each_failed_item(make_sim, run_playbook):
+    sim = make_sim(scenario([
         {"name": "orders-ok"},
         {"name": "orders-bad", "precheck_items": [
             {"item": "Source database binlog format", "failed_reason": "binlog_format is not ROW"},
@@ -95,8 +95,8 @@ def test_precheck_fails_naming_each_failed_item(simulator, run_playbook):
     assert [item["item"] for item in by_id[bad]["alarm_items"]] == ["Source database timezone"]
 
 
-def test_precheck_times_out_naming_the_tasks_still_running(simulator, run_playbook):
-    sim = simulator(scenario([{"name": "orders-slow", "precheck_seconds": 3600}], speed=1))
+def test_precheck_times_out_naming_the_tasks_still_running(make_sim, run_playbook):
+    sim = make_sim(scenario([{"name": "orders-slow", "precheck_seconds": 3600}], speed=1))
     run = run_playbook("precheck.yml", sim, {"jobs": ids_named(sim, "orders-"), "wait_timeout": 2, "poll_interval": 0.5})
     assert run.rc != 0
     assert run.results["msg"].startswith("Timed out after 2s waiting for the precheck of 1 of 1 DRS tasks; still running: ")

@@ -17,8 +17,8 @@ def task_ids(sim):
     return [task["id"] for task in sim.state()["tasks"]]
 
 
-def test_status_happy_path(simulator, run_playbook):
-    sim = simulator(plain_tasks(3))
+def test_status_happy_path(make_sim, run_playbook):
+    sim = make_sim(plain_tasks(3))
     ids = task_ids(sim)
     run = run_playbook("status.yml", sim, {"jobs": ids + ids[:1]})
     assert run.rc == 0, run.output
@@ -29,8 +29,8 @@ def test_status_happy_path(simulator, run_playbook):
     assert run.results["summary"] == {"CONFIGURATION": 3}
 
 
-def test_status_pages_through_250_jobs(simulator, run_playbook):
-    sim = simulator(plain_tasks(250))
+def test_status_pages_through_250_jobs(make_sim, run_playbook):
+    sim = make_sim(plain_tasks(250))
     run = run_playbook("status.yml", sim, {"jobs": task_ids(sim)})
     assert run.rc == 0, run.output
     assert run.results["summary"] == {"CONFIGURATION": 250}
@@ -38,8 +38,8 @@ def test_status_pages_through_250_jobs(simulator, run_playbook):
     assert [len(entry["body"]["jobs"]) for entry in pages] == [100, 100, 50]
 
 
-def test_start_then_rerun_and_check_mode_send_no_write(simulator, run_playbook):
-    sim = simulator(plain_tasks(3))
+def test_start_then_rerun_and_check_mode_send_no_write(make_sim, run_playbook):
+    sim = make_sim(plain_tasks(3))
     ids = task_ids(sim)
     check = run_playbook("start.yml", sim, {"jobs": ids}, check=True)
     assert check.rc == 0, check.output
@@ -62,17 +62,17 @@ def test_start_then_rerun_and_check_mode_send_no_write(simulator, run_playbook):
     assert sim.start_counts() == dict((task_id, 1) for task_id in ids)
 
 
-def test_start_250_jobs_in_chunks(simulator, run_playbook):
-    sim = simulator(plain_tasks(250))
+def test_start_250_jobs_in_chunks(make_sim, run_playbook):
+    sim = make_sim(plain_tasks(250))
     run = run_playbook("start.yml", sim, {"jobs": task_ids(sim)})
     assert run.rc == 0, run.output
     assert [len(entry["body"]["jobs"]) for entry in writes(sim)] == [100, 100, 50]
     assert len([entry for entry in sim.request_log if entry["route"] == "batch-status"]) == 3
 
 
-def test_a_task_that_fails_to_start_is_named_with_its_error(simulator, run_playbook):
+def test_a_task_that_fails_to_start_is_named_with_its_error(make_sim, run_playbook):
     forward, backward = "3c9e1f7a-5b2d-4e8c-9a10-7d6f2e4bjb21", "8d2a6c4e-1f9b-4a7d-b3e5-0c8f5a2djb21"
-    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=600, tasks=[
+    sim = make_sim(dict(project_id=PROJECT, speed=1, transition_seconds=600, tasks=[
         {"id": forward}, {"id": backward, "forward_job_id": forward}]))
     run = run_playbook("start.yml", sim, {"jobs": [forward, backward]})
     assert run.rc != 0
@@ -83,8 +83,8 @@ def test_a_task_that_fails_to_start_is_named_with_its_error(simulator, run_playb
     assert backward in run.results["msg"] and by_id[backward]["error_code"] in run.results["msg"]
 
 
-def test_unknown_job_ids_fail_clearly(simulator, run_playbook):
-    sim = simulator(plain_tasks(1))
+def test_unknown_job_ids_fail_clearly(make_sim, run_playbook):
+    sim = make_sim(plain_tasks(1))
     unknown = "00000000-0000-4000-8000-00000000jb21"
     run = run_playbook("start.yml", sim, {"jobs": task_ids(sim) + [unknown]})
     assert run.rc != 0
@@ -93,16 +93,16 @@ def test_unknown_job_ids_fail_clearly(simulator, run_playbook):
     assert "Traceback" not in run.output
 
 
-def test_expired_token_fails_clearly(simulator, run_playbook):
-    sim = simulator(dict(plain_tasks(1), auth={"tokens": [{"value": "old-token", "expired": True}]}))
+def test_expired_token_fails_clearly(make_sim, run_playbook):
+    sim = make_sim(dict(plain_tasks(1), auth={"tokens": [{"value": "old-token", "expired": True}]}))
     run = run_playbook("status.yml", sim, {"jobs": task_ids(sim)}, env={"HW_AUTH_TOKEN": "old-token"})
     assert run.rc != 0
     assert "HTTP 401" in run.results["msg"]
     assert "old-token" not in run.output
 
 
-def test_wrong_signature_fails_clearly(simulator, run_playbook):
-    sim = simulator(plain_tasks(1))
+def test_wrong_signature_fails_clearly(make_sim, run_playbook):
+    sim = make_sim(plain_tasks(1))
     access_key = sim.credentials[0]["ak"]
     run = run_playbook("status.yml", sim, {"jobs": task_ids(sim)},
                        env={"HW_AUTH_TOKEN": None, "HW_ACCESS_KEY": access_key, "HW_SECRET_KEY": "not-the-secret"})
@@ -111,8 +111,8 @@ def test_wrong_signature_fails_clearly(simulator, run_playbook):
     assert "not-the-secret" not in run.output
 
 
-def test_aksk_signing_is_accepted(simulator, run_playbook):
-    sim = simulator(plain_tasks(2))
+def test_aksk_signing_is_accepted(make_sim, run_playbook):
+    sim = make_sim(plain_tasks(2))
     credentials = sim.credentials[0]
     run = run_playbook("start.yml", sim, {"jobs": task_ids(sim)},
                        env={"HW_AUTH_TOKEN": None, "HW_ACCESS_KEY": credentials["ak"], "HW_SECRET_KEY": credentials["sk"]})
@@ -120,8 +120,8 @@ def test_aksk_signing_is_accepted(simulator, run_playbook):
     assert credentials["sk"] not in run.output
 
 
-def test_commit_happy_path_rerun_and_check_mode(simulator, run_playbook):
-    sim = simulator(dict(project_id=PROJECT, speed="instant", async_jobs=[
+def test_commit_happy_path_rerun_and_check_mode(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=PROJECT, speed="instant", async_jobs=[
         {"id": ASYNC_ID, "status": "AUTO_PARAM_VALIDATE_SUCCESS", "generate": {"count": 4, "prefix": "a"}}]))
     check = run_playbook("commit.yml", sim, {"async_job_id": ASYNC_ID}, check=True)
     assert check.rc == 0, check.output
@@ -138,8 +138,8 @@ def test_commit_happy_path_rerun_and_check_mode(simulator, run_playbook):
     assert len(writes(sim)) == 1
 
 
-def test_commit_where_the_region_lacks_the_v5_api(simulator, run_playbook):
-    sim = simulator(dict(project_id=PROJECT, v5_enabled=False, tasks=[{"status": "CONFIGURATION"}]))
+def test_commit_where_the_region_lacks_the_v5_api(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=PROJECT, v5_enabled=False, tasks=[{"status": "CONFIGURATION"}]))
     run = run_playbook("commit.yml", sim, {"async_job_id": ASYNC_ID})
     assert run.rc != 0
     assert "does not offer the DRS batch async API" in run.results["msg"]

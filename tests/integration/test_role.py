@@ -41,8 +41,8 @@ def started_ids(sim):
     return [job["job_id"] for entry in writes(sim) if entry["route"] == "batch-starting" for job in entry["body"]["jobs"]]
 
 
-def test_launch_rerun_and_check_mode(simulator, run_playbook):
-    sim = simulator(batch())
+def test_launch_rerun_and_check_mode(make_sim, run_playbook):
+    sim = make_sim(batch())
     run = run_playbook("launch.yml", sim, LAUNCH_VARS)
     assert run.rc == 0, run.output
     assert set(statuses(run).values()) == {"INCRE_TRANSFER_STARTED"}
@@ -65,9 +65,9 @@ def test_launch_rerun_and_check_mode(simulator, run_playbook):
     assert writes(sim) == [] and written == 4, "a re-run and a check run send no write"
 
 
-def test_check_mode_on_a_fresh_batch_plans_what_exists_and_writes_nothing(simulator, run_playbook):
+def test_check_mode_on_a_fresh_batch_plans_what_exists_and_writes_nothing(make_sim, run_playbook):
     existing = {"id": "a1b2c3d4-0000-4000-8000-00000000jb01"}
-    sim = simulator(dict(batch(), tasks=[existing]))
+    sim = make_sim(dict(batch(), tasks=[existing]))
     groups = [[FORWARD, existing["id"]], [BACKWARD]]
     run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_job_groups=groups), check=True)
     assert run.rc == 0, run.output
@@ -78,9 +78,9 @@ def test_check_mode_on_a_fresh_batch_plans_what_exists_and_writes_nothing(simula
     assert writes(sim) == []
 
 
-def test_check_mode_fails_on_what_a_real_run_fails_on(simulator, run_playbook):
+def test_check_mode_fails_on_what_a_real_run_fails_on(make_sim, run_playbook):
     failed = {"id": "a1b2c3d4-0000-4000-8000-00000000jb02", "status": "FULL_TRANSFER_FAILED"}
-    sim = simulator(dict(batch(), tasks=[failed]))
+    sim = make_sim(dict(batch(), tasks=[failed]))
     run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_job_groups=[[FORWARD, failed["id"]], [BACKWARD]]),
                        check=True)
     assert run.rc != 0
@@ -89,9 +89,9 @@ def test_check_mode_fails_on_what_a_real_run_fails_on(simulator, run_playbook):
     assert writes(sim) == []
 
 
-def test_a_failing_task_fails_fast_naming_it_and_publishes_the_summary(simulator, run_playbook):
+def test_a_failing_task_fails_fast_naming_it_and_publishes_the_summary(make_sim, run_playbook):
     failing = {"fail_at": "FULL_TRANSFER_FAILED", "error_code": "DRS.10030033", "error_message": "Full migration failed."}
-    sim = simulator(batch(**{FORWARD: failing}))
+    sim = make_sim(batch(**{FORWARD: failing}))
     run = run_playbook("launch.yml", sim, LAUNCH_VARS)
     assert run.rc != 0
     assert ("1 of 7 DRS tasks failed, were released or were deleted, so they will not reach INCRE_TRANSFER_STARTED: "
@@ -105,8 +105,8 @@ def test_a_failing_task_fails_fast_naming_it_and_publishes_the_summary(simulator
     assert by_id[FORWARD]["action"] == "started"
 
 
-def test_a_released_task_inside_a_committed_async_job_fails_at_once(simulator, run_playbook):
-    sim = simulator(batch(**{BACKWARD: {"after_commit": "RELEASE_RESOURCE_COMPLETE"}}))
+def test_a_released_task_inside_a_committed_async_job_fails_at_once(make_sim, run_playbook):
+    sim = make_sim(batch(**{BACKWARD: {"after_commit": "RELEASE_RESOURCE_COMPLETE"}}))
     run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_commit_wait_timeout=600))
     assert run.rc != 0
     assert "so they will not reach CONFIGURATION: %s (RELEASE_RESOURCE_COMPLETE)" % BACKWARD in run.output
@@ -114,16 +114,16 @@ def test_a_released_task_inside_a_committed_async_job_fails_at_once(simulator, r
     assert started_ids(sim) == []
 
 
-def test_a_slow_batch_times_out_naming_the_tasks(simulator, run_playbook):
-    sim = simulator(batch(transition_seconds=600))
+def test_a_slow_batch_times_out_naming_the_tasks(make_sim, run_playbook):
+    sim = make_sim(batch(transition_seconds=600))
     run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_wait_timeout=2, batch_launch_precheck=False))
     assert run.rc != 0
     assert "Timed out after 2s waiting for 7 of 7 DRS tasks to reach INCRE_TRANSFER_STARTED" in run.output
     assert FORWARD in run.output
 
 
-def test_auto_target_ends_full_only_tasks_at_full_transfer_complete(simulator, run_playbook):
-    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=0.2, tasks=[
+def test_auto_target_ends_full_only_tasks_at_full_transfer_complete(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=PROJECT, speed=1, transition_seconds=0.2, tasks=[
         {"name": "full-1", "task_mode": "FULL_TRANS"}, {"name": "full-2", "task_mode": "FULL_TRANS"},
         {"name": "both", "task_mode": "FULL_INCR_TRANS"}, {"name": "incremental", "task_mode": "INCR_TRANS"}]))
     ids = [task["id"] for task in sim.state()["tasks"]]
@@ -137,8 +137,8 @@ def test_auto_target_ends_full_only_tasks_at_full_transfer_complete(simulator, r
         ("INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_STARTED", "INCR_TRANS")]
 
 
-def test_an_explicit_target_is_reached_by_tasks_past_it(simulator, run_playbook):
-    sim = simulator(dict(project_id=PROJECT, speed=1, tasks=[{"name": "done", "status": "INCRE_TRANSFER_STARTED"}]))
+def test_an_explicit_target_is_reached_by_tasks_past_it(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=PROJECT, speed=1, tasks=[{"name": "done", "status": "INCRE_TRANSFER_STARTED"}]))
     ids = [task["id"] for task in sim.state()["tasks"]]
     run = run_playbook("launch.yml", sim, {"batch_launch_jobs": ids, "batch_launch_poll_interval": 1,
                                            "batch_launch_target_status": "FULL_TRANSFER_COMPLETE",
@@ -147,8 +147,8 @@ def test_an_explicit_target_is_reached_by_tasks_past_it(simulator, run_playbook)
     assert run.results["summary"]["already_started"] == 1 and " after " not in run.output
 
 
-def test_the_next_group_waits_for_rpo_and_rto_below_the_maximum(simulator, run_playbook):
-    sim = simulator(batch(**{FORWARD: {"settle_seconds": 6, "rpo_start": 90, "rto_start": 80}}))
+def test_the_next_group_waits_for_rpo_and_rto_below_the_maximum(make_sim, run_playbook):
+    sim = make_sim(batch(**{FORWARD: {"settle_seconds": 6, "rpo_start": 90, "rto_start": 80}}))
     run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_rpo_rto_max=30))
     assert run.rc == 0, run.output
     assert "RPO 1m" in run.output and "(each must be below 30s)" in run.output
@@ -157,8 +157,8 @@ def test_the_next_group_waits_for_rpo_and_rto_below_the_maximum(simulator, run_p
     assert started_ids(sim)[-1] == BACKWARD
 
 
-def test_a_failed_read_while_waiting_is_read_again(simulator, run_playbook):
-    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=0.5, generate={"count": 3, "prefix": "r"}))
+def test_a_failed_read_while_waiting_is_read_again(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=PROJECT, speed=1, transition_seconds=0.5, generate={"count": 3, "prefix": "r"}))
     ids = [task["id"] for task in sim.state()["tasks"]]
     # batch-status calls: 1 by the start's own read, then the waits' reads; the 2nd and 3rd fail.
     sim.inject_fault(route="batch-status", kind="status", status=500, calls=[2, 3])
@@ -170,13 +170,13 @@ def test_a_failed_read_while_waiting_is_read_again(simulator, run_playbook):
     assert set(statuses(run).values()) == {"INCRE_TRANSFER_STARTED"}
 
 
-def test_three_projects_launch_in_parallel(simulator, run_playbook, tmp_path):
+def test_three_projects_launch_in_parallel(make_sim, run_playbook, tmp_path):
     """Each inventory host stands for one DRS project, with its own endpoint in host vars."""
     sims = []
     inventory = {"all": {"hosts": {}}}
     for number in range(3):
         project = "%032x" % (number + 1)
-        sim = simulator(dict(project_id=project, speed="instant", generate={"count": 5, "prefix": "p%d" % number}),
+        sim = make_sim(dict(project_id=project, speed="instant", generate={"count": 5, "prefix": "p%d" % number}),
                         seed=number)
         sims.append(sim)
         inventory["all"]["hosts"]["project-%d" % number] = {
@@ -195,9 +195,9 @@ def test_three_projects_launch_in_parallel(simulator, run_playbook, tmp_path):
         assert set(sim.start_counts().values()) == {1} and len(sim.start_counts()) == 5
 
 
-def test_the_connection_variable_is_merged_over_module_defaults(simulator, run_playbook):
+def test_the_connection_variable_is_merged_over_module_defaults(make_sim, run_playbook):
     """project_id from module_defaults, endpoint and token from batch_launch_connection."""
-    sim = simulator(dict(project_id=PROJECT, speed="instant", generate={"count": 2, "prefix": "m"}))
+    sim = make_sim(dict(project_id=PROJECT, speed="instant", generate={"count": 2, "prefix": "m"}))
     ids = [task["id"] for task in sim.state()["tasks"]]
     run = run_playbook("launch_module_defaults.yml", sim, {
         "batch_launch_jobs": ids, "batch_launch_poll_interval": 1, "drs_project_id": PROJECT,
@@ -207,8 +207,8 @@ def test_the_connection_variable_is_merged_over_module_defaults(simulator, run_p
     assert set(sim.start_counts().values()) == {1}
 
 
-def test_tasks_selected_by_name_are_prechecked_and_launched(simulator, run_playbook):
-    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=0.2, tasks=[
+def test_tasks_selected_by_name_are_prechecked_and_launched(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=PROJECT, speed=1, transition_seconds=0.2, tasks=[
         {"name": "orders-eu-1"}, {"name": "orders-eu-2"}, {"name": "orders-us-1", "status": "INCRE_TRANSFER_STARTED"},
         {"name": "billing-1"}]))
     by_name = dict((task["name"], task["id"]) for task in sim.state()["tasks"])
@@ -229,10 +229,10 @@ def test_tasks_selected_by_name_are_prechecked_and_launched(simulator, run_playb
     assert writes(sim) == [] and not [entry for entry in sim.request_log if entry["route"] == "batch-precheck"]
 
 
-def test_a_failed_precheck_stops_the_group_naming_each_item(simulator, run_playbook):
+def test_a_failed_precheck_stops_the_group_naming_each_item(make_sim, run_playbook):
     failing = {"name": "orders-1", "precheck_items": [{"item": "source_db_connection",
                                                        "failed_reason": "The source database cannot be connected."}]}
-    sim = simulator(dict(project_id=PROJECT, speed=1, transition_seconds=0.2, tasks=[failing, {"name": "orders-2"}]))
+    sim = make_sim(dict(project_id=PROJECT, speed=1, transition_seconds=0.2, tasks=[failing, {"name": "orders-2"}]))
     run = run_playbook("launch.yml", sim, {"batch_launch_job_filter": {"name": "orders-*", "status": ["CONFIGURATION"]},
                                            "batch_launch_poll_interval": 1})
     assert run.rc != 0
@@ -241,8 +241,8 @@ def test_a_failed_precheck_stops_the_group_naming_each_item(simulator, run_playb
     assert run.results["summary"]["failure"]["task"] == "Precheck the tasks of group 1"
 
 
-def test_a_filter_that_selects_nothing_is_a_mistake(simulator, run_playbook):
-    sim = simulator(dict(project_id=PROJECT, speed="instant", tasks=[{"name": "billing-1"}]))
+def test_a_filter_that_selects_nothing_is_a_mistake(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=PROJECT, speed="instant", tasks=[{"name": "billing-1"}]))
     run = run_playbook("launch.yml", sim, {"batch_launch_job_filter": {"name": "orders-*"}})
     assert run.rc != 0
     assert 'batch_launch_job_filter selects no DRS task: {"name": "orders-*"}' in run.output, run.output

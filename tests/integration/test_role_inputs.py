@@ -16,8 +16,8 @@ def extra_vars(**variables):
     return args
 
 
-def test_every_variable_as_a_plain_string(simulator, run_playbook):
-    sim = simulator(batch())
+def test_every_variable_as_a_plain_string(make_sim, run_playbook):
+    sim = make_sim(batch())
     run = run_playbook("launch.yml", sim, args=extra_vars(
         async_job_ids="%s,%s" % (ASYNC_A, ASYNC_B), job_groups="%s;%s" % (FORWARD, BACKWARD), poll_interval="0.5",
         wait_timeout="120", commit_wait_timeout="60", read_retries="2", rpo_rto_max="30", target_status="auto",
@@ -29,8 +29,8 @@ def test_every_variable_as_a_plain_string(simulator, run_playbook):
             for job in entry["body"]["jobs"]][-1] == BACKWARD
 
 
-def test_jobs_and_a_start_time_as_strings(simulator, run_playbook):
-    sim = simulator(dict(project_id=batch()["project_id"], speed="instant", generate={"count": 3, "prefix": "s"}))
+def test_jobs_and_a_start_time_as_strings(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=batch()["project_id"], speed="instant", generate={"count": 3, "prefix": "s"}))
     ids = [task["id"] for task in sim.state()["tasks"]]
     tomorrow = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     # -e key=value splits at spaces: an AWX survey's text area (one ID a line) is where spaces come from
@@ -40,8 +40,8 @@ def test_jobs_and_a_start_time_as_strings(simulator, run_playbook):
     assert all(job["start_time"] for job in run.results["summary"]["jobs"])
 
 
-def test_bad_inputs_stop_the_role_before_the_commit_naming_each_variable(simulator, run_playbook):
-    sim = simulator(batch())
+def test_bad_inputs_stop_the_role_before_the_commit_naming_each_variable(make_sim, run_playbook):
+    sim = make_sim(batch())
     run = run_playbook("launch.yml", sim, args=extra_vars(
         async_job_ids=ASYNC_A, start_time="2030-06-01T02:00:00", poll_interval="0", wait_timeout="-5",
         jobs="not/an/id"))
@@ -55,8 +55,8 @@ def test_bad_inputs_stop_the_role_before_the_commit_naming_each_variable(simulat
         "nothing was read or written"
 
 
-def test_an_empty_launch_is_a_mistake(simulator, run_playbook):
-    sim = simulator(batch())
+def test_an_empty_launch_is_a_mistake(make_sim, run_playbook):
+    sim = make_sim(batch())
     run = run_playbook("launch.yml", sim, args=extra_vars(jobs="", async_job_ids=""))
     assert run.rc != 0
     assert "Nothing to launch: set batch_launch_async_job_ids, batch_launch_jobs or batch_launch_job_groups" in run.output

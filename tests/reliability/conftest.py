@@ -5,13 +5,14 @@
 
 Helpers shared by the tests of this folder:
 
-- ``make_sim``: DRS simulators on 127.0.0.1 (stopped after the test);
 - ``run_module_in_process``: a module's ``main()`` in this process, with its result, any traceback
   and how long it took; ``time.sleep`` of the test's own thread is recorded but skipped, so
   backoff and ``Retry-After`` cost nothing while the simulator's threads still sleep for real
   (slow faults stay slow);
-- ``run_playbook`` / ``start_playbook``: real ``ansible-playbook`` runs of ``playbooks/``;
 - a guard that refuses any connection to a host other than the loopback address.
+
+Simulators (``make_sim``) and playbook runs (``run_playbook``, ``start_playbook``) come from
+``tests/conftest.py``.
 
 Figures (faults fired, module or playbook runs, double starts, tracebacks, secret leaks) are
 recorded per test with ``record_property``, so ``--junitxml`` collects them.
@@ -21,10 +22,7 @@ import contextlib
 import io
 import json
 import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import traceback
@@ -33,36 +31,9 @@ import pytest
 from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.hwcloud.drs.plugins.module_utils import _waiter
+from ansible_collections.hwcloud.drs.tests.support.modules import HW_VARIABLES, module_args
 
-try:
-    from ansible.module_utils import _internal
-except ImportError:  # before ansible-core 2.19
-    _internal = None
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core before 2.19 reads the args from basic._ANSIBLE_ARGS
-    from unittest import mock
-
-    from ansible.module_utils import basic
-    from ansible.module_utils.common.text.converters import to_bytes
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))):
-            yield
-
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PLAYBOOKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playbooks")
-if os.path.join(REPO_ROOT, "simulator") not in sys.path:
-    sys.path.insert(0, os.path.join(REPO_ROOT, "simulator"))
-
-from drs_simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
-
-PLAYBOOK_TIMEOUT = 240
 _REAL_SLEEP = time.sleep
-HW_VARIABLES = ("HW_DRS_ENDPOINT", "HW_REGION_NAME", "HW_PROJECT_ID", "HW_AUTH_TOKEN", "HW_ACCESS_KEY", "HW_SECRET_KEY",
-                "HW_SECURITY_TOKEN", "HW_USER_NAME", "HW_PASSWORD", "HW_DOMAIN_NAME", "HW_AUTH_URL", "HW_LANGUAGE")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -83,21 +54,6 @@ def loopback_only(monkeypatch):
 
 
 # -- simulators ------------------------------------------------------------------------------
-
-@pytest.fixture
-def make_sim():
-    """``make_sim(scenario, **kwargs)`` starts a simulator on 127.0.0.1; all are stopped after the test."""
-    started = []
-
-    def make(scenario, **kwargs):
-        sim = Simulator(scenario=scenario, host="127.0.0.1", port=0, **kwargs).start()
-        started.append(sim)
-        return sim
-
-    yield make
-    for sim in started:
-        sim.stop()
-
 
 def fired(sim):
     """How many calls the simulator's fault rules acted on."""
@@ -234,12 +190,7 @@ def run_module_in_process(module, args, check_mode=False, diff=False, real_waits
             if hasattr(waiting, "time"):
                 patches.callback(setattr, waiting, "time", waiting.time)
                 waiting.time = clock
-        if _internal is not None:
-            # Once a controller plugin is imported (other tests do), ansible-core 2.19 would send the
-            # module's warnings to the controller's display instead of its result.
-            patches.callback(setattr, _internal, "is_controller", _internal.is_controller)
-            _internal.is_controller = False
-        patches.enter_context(patch_module_args(args))
+        patches.enter_context(module_args(args))
         patches.enter_context(contextlib.redirect_stdout(stdout))
         try:
             module.main()
@@ -262,142 +213,6 @@ def connection(sim, **overrides):
                "retries": 2}
     options.update(overrides)
     return options
-
-
-# -- ansible-playbook runs -------------------------------------------------------------------
-
-class PlaybookRun:
-    def __init__(self, returncode, output, results_file, elapsed):
-        self.rc = returncode
-        self.output = output
-        self.elapsed = elapsed
-        self.results = {}
-        if os.path.exists(results_file):
-            with open(results_file) as handle:
-                self.results = json.load(handle)
-
-
-def descendants(root):
-    """PIDs of every process below ``root`` (Linux /proc)."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry) as stat:
-                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(entry))
-    found, todo = [], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def _signal_pid(pid, signum):
-    try:
-        os.kill(pid, signum)
-    except ProcessLookupError:
-        pass
-
-
-class _Playbook:
-    """One ``ansible-playbook`` process in its own process group (so it can be interrupted as a whole)."""
-
-    def __init__(self, command, environment, cwd, results_file):
-        self.results_file = results_file
-        self.began = time.monotonic()
-        self._out = open(os.path.join(cwd, "playbook-%d.log" % id(self)), "w+")
-        self.process = subprocess.Popen(command, env=environment, cwd=cwd, stdout=self._out, stderr=subprocess.STDOUT,
-                                        text=True, start_new_session=True)
-
-    def signal(self, signum):
-        """Send ``signum`` to the playbook's process group (the controller, its workers and modules)."""
-        try:
-            os.killpg(self.process.pid, signum)
-        except ProcessLookupError:
-            pass
-
-    def kill_tree(self):
-        """SIGKILL the run and every process it started, as a crash of the machine or container would.
-
-        ansible-playbook's workers start their own sessions, so the modules they run are not in
-        the playbook's process group: they are found through /proc, frozen, then killed.
-        """
-        processes = [self.process.pid]
-        for _round in range(3):  # freeze first, so that nothing starts anything new meanwhile
-            processes += [pid for pid in descendants(self.process.pid) if pid not in processes]
-            for pid in processes:
-                _signal_pid(pid, signal.SIGSTOP)
-        for pid in processes:
-            _signal_pid(pid, signal.SIGKILL)
-        return processes
-
-    def wait(self, timeout=PLAYBOOK_TIMEOUT):
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.signal(signal.SIGKILL)
-            self.process.wait(10)
-            raise
-        finally:
-            self._out.seek(0)
-            output = self._out.read()
-            self._out.close()
-        return PlaybookRun(self.process.returncode, output, self.results_file, time.monotonic() - self.began)
-
-
-@pytest.fixture
-def start_playbook(collections_path, tmp_path):
-    """``start_playbook(name, sim, extra_vars, env=..., args=...)`` -> a running playbook; see ``run_playbook``."""
-    running = []
-
-    def start(playbook, sim, extra_vars=None, env=None, args=(), auth="token"):
-        """``auth``: "token" puts the simulator's token in HW_AUTH_TOKEN; None leaves credentials to the playbook."""
-        results_file = str(tmp_path / ("results-%d.json" % len(running)))
-        variables = dict(extra_vars or {}, results_file=results_file)
-        environment = dict((key, value) for key, value in os.environ.items() if not key.startswith("HW_"))
-        environment.update({
-            "ANSIBLE_COLLECTIONS_PATH": collections_path,
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local"),
-            "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
-            "HW_DRS_ENDPOINT": sim.url,
-            "HW_PROJECT_ID": sim.project_id,
-        })
-        if auth == "token":
-            environment["HW_AUTH_TOKEN"] = sim.auth_token
-        environment.update(env or {})
-        environment = dict((key, value) for key, value in environment.items() if value is not None)
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
-                   os.path.join(PLAYBOOKS, playbook), "-e", json.dumps(variables)] + list(args)
-        playbook_run = _Playbook(command, environment, str(tmp_path), results_file)
-        running.append(playbook_run)
-        return playbook_run
-
-    yield start
-    for playbook_run in running:
-        if playbook_run.process.poll() is None:
-            playbook_run.signal(signal.SIGKILL)
-            playbook_run.process.wait(10)
-
-
-@pytest.fixture
-def run_playbook(start_playbook):
-    """Run a playbook of ``playbooks/`` against ``sim`` (token in HW_* variables unless ``auth`` says otherwise).
-
-    The playbook may write what the test needs to ``results_file`` (an extra var) as JSON.
-    """
-    def run(playbook, sim, extra_vars=None, env=None, args=(), auth="token"):
-        return start_playbook(playbook, sim, extra_vars, env=env, args=args, auth=auth).wait()
-
-    return run
 
 
 def wait_until(predicate, timeout, interval=0.02):

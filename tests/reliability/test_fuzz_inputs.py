@@ -22,7 +22,9 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import TASK_STATUSES
 from ansible_collections.hwcloud.drs.plugins.modules import drs_async_commit, drs_batch_start, drs_batch_status
 
-from .conftest import Simulator, run_module_in_process
+from drs_simulator import Simulator
+
+from .conftest import run_module_in_process
 
 STARTED = "5a1b2c3d-0000-4000-8000-00000000jb21"
 CREATE_FAILED = "5a1b2c3d-0000-4000-8000-00000001jb21"

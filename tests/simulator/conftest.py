@@ -2,23 +2,13 @@
 
 import pytest
 
-from simtools import SCENARIOS, DrsClient, Simulator
+from simtools import SCENARIOS, DrsClient
 
 
 @pytest.fixture
-def make_sim():
-    """Factory: start a Simulator (frozen clock unless ``speed`` is given); all are stopped afterwards."""
-    started = []
-
-    def make(scenario_source=None, **options):
-        options.setdefault("speed", 0)
-        sim = Simulator(scenario=scenario_source, host="127.0.0.1", port=0, **options).start()
-        started.append(sim)
-        return sim
-
-    yield make
-    for sim in started:
-        sim.stop()
+def sim_options():
+    """A frozen clock unless a test gives ``speed`` (``make_sim`` comes from ``tests/conftest.py``)."""
+    return {"speed": 0}
 
 
 @pytest.fixture

@@ -1,15 +1,14 @@
 """Helpers for the simulator's tests: where it lives, a small DRS API client, assertions."""
 
-import sys
 from pathlib import Path
 
 import requests
+from drs_simulator import Simulator  # noqa: F401  pylint: disable=unused-import  # the tests import it from here
 
-SIMULATOR_DIR = Path(__file__).resolve().parents[2] / "simulator"
+from ansible_collections.hwcloud.drs.tests.support import SIMULATOR_DIR as _SIMULATOR_DIR
+
+SIMULATOR_DIR = Path(_SIMULATOR_DIR)
 SCENARIOS = SIMULATOR_DIR / "scenarios"
-sys.path.insert(0, str(SIMULATOR_DIR))
-
-from drs_simulator import Simulator  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 TIMEOUT = 10
 

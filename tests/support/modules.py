@@ -1,0 +1,44 @@
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Running a module's ``main()`` in the test's process, on every supported ansible-core."""
+
+import contextlib
+import json
+
+try:
+    from ansible.module_utils import _internal
+except ImportError:  # before ansible-core 2.19 module warnings always go to the result
+    _internal = None
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19 reads the args from basic._ANSIBLE_ARGS
+    from unittest import mock
+
+    from ansible.module_utils import basic
+    from ansible.module_utils.common.text.converters import to_bytes
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))):
+            yield
+
+# Every environment variable a connection option falls back to.
+HW_VARIABLES = ("HW_DRS_ENDPOINT", "HW_REGION_NAME", "HW_PROJECT_ID", "HW_AUTH_TOKEN", "HW_ACCESS_KEY", "HW_SECRET_KEY",
+                "HW_SECURITY_TOKEN", "HW_USER_NAME", "HW_PASSWORD", "HW_DOMAIN_NAME", "HW_AUTH_URL", "HW_LANGUAGE")
+
+
+@contextlib.contextmanager
+def module_args(args):
+    """``args`` as the module's arguments, its warnings reported in its result.
+
+    Once a controller plugin is imported (the action plugin tests do), ansible-core 2.19 sends
+    module warnings to the controller's display instead of the result; a module runs on a target.
+    """
+    with contextlib.ExitStack() as patches:
+        if _internal is not None:
+            patches.callback(setattr, _internal, "is_controller", _internal.is_controller)
+            _internal.is_controller = False
+        patches.enter_context(patch_module_args(args))
+        yield
