@@ -20,7 +20,7 @@ def ids_named(sim, prefix):
 
 def test_job_info_selects_by_glob_across_pages(make_sim, run_playbook):
     sim = make_sim(scenario([{"name": "orders-eu-%03d" % number} for number in range(130)] +
-                             [{"name": "old-orders-1"}, {"name": "billing-1"}]))
+                            [{"name": "old-orders-1"}, {"name": "billing-1"}]))
     run = run_playbook("job_info.yml", sim, {"name": "orders-*"})
     assert run.rc == 0, run.output
     assert run.results["changed"] is False
@@ -33,10 +33,10 @@ def test_job_info_selects_by_glob_across_pages(make_sim, run_playbook):
 
 def test_job_info_selects_by_status_and_exact_name_on_the_server(make_sim, run_playbook):
     sim = make_sim(scenario([{"name": "orders-1"}, {"name": "orders-10"},
-                              {"name": "orders-2", "status": "START_JOB_FAILED"},
-                              {"name": "orders-3", "status": "INCRE_TRANSFER_STARTED", "tags": {"env": "prod"}},
-                              {"name": "orders-parent", "children": [{"name": "orders-part-1"},
-                                                                     {"name": "orders-part-2", "status": "FULL_TRANSFER_FAILED"}]}]))
+                             {"name": "orders-2", "status": "START_JOB_FAILED"},
+                             {"name": "orders-3", "status": "INCRE_TRANSFER_STARTED", "tags": {"env": "prod"}},
+                             {"name": "orders-parent", "children": [{"name": "orders-part-1"},
+                                                                    {"name": "orders-part-2", "status": "FULL_TRANSFER_FAILED"}]}]))
     by_status = run_playbook("job_info.yml", sim, {"status": ["START_JOB_FAILED", "INCRE_TRANSFER_STARTED"]})
     assert by_status.rc == 0, by_status.output
     assert [job["name"] for job in by_status.results["jobs"]] == ["orders-2", "orders-3"]

@@ -177,7 +177,7 @@ def test_three_projects_launch_in_parallel(make_sim, run_playbook, tmp_path):
     for number in range(3):
         project = "%032x" % (number + 1)
         sim = make_sim(dict(project_id=project, speed="instant", generate={"count": 5, "prefix": "p%d" % number}),
-                        seed=number)
+                       seed=number)
         sims.append(sim)
         inventory["all"]["hosts"]["project-%d" % number] = {
             "ansible_connection": "local",
