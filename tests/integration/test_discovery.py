@@ -102,4 +102,4 @@ def test_precheck_times_out_naming_the_tasks_still_running(make_sim, run_playboo
     assert run.results["msg"].startswith("Timed out after 2s waiting for the precheck of 1 of 1 DRS tasks; still running: ")
     assert len(calls(sim, "batch-precheck")) == 1
     # the first read before the start, then one read per poll, never more than the wait allows
-    assert 2 <= len(calls(sim, "batch-precheck-result")) <= 6
+    assert 1 <= len(calls(sim, "batch-precheck-result")) <= 6  # a loaded machine may fit one read in 2 s
