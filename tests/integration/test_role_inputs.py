@@ -59,4 +59,5 @@ def test_an_empty_launch_is_a_mistake(make_sim, run_playbook):
     sim = make_sim(batch())
     run = run_playbook("launch.yml", sim, args=extra_vars(jobs="", async_job_ids=""))
     assert run.rc != 0
-    assert "Nothing to launch: set batch_launch_async_job_ids, batch_launch_jobs or batch_launch_job_groups" in run.output
+    assert ("Nothing to launch: set batch_launch_async_job_ids, batch_launch_jobs, batch_launch_job_groups or "
+            "batch_launch_job_filter") in run.output
