@@ -9,9 +9,6 @@ The first run reads the latest results and starts the prechecks; every later run
 first run's plan as ``resume``, so it only reads, and never starts a precheck twice.
 """
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import first_of
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import PRECHECK_WAIT_SPEC
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import PollingAction, plural

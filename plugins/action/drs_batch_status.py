@@ -5,9 +5,6 @@
 
 """The wait of ``hwcloud.drs.drs_batch_status``, on the controller: one module run and one line per poll."""
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of, describe_tasks
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import STATUS_WAIT_SPEC
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import PollingAction, duration, plural

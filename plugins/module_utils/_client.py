@@ -10,9 +10,6 @@ a token once), retries what is safe to retry, and turns every failure into ``Drs
 Private to this collection; not a public API.
 """
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 import json
 import math
 import re

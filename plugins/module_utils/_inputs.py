@@ -9,9 +9,6 @@ Each raises ``InputError`` with a message that names the field. Private to this 
 not a public API.
 """
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 import datetime
 import re
 import time

@@ -8,9 +8,6 @@
 Private to this collection; not a public API.
 """
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 import os
 import re
 

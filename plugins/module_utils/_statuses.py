@@ -12,9 +12,6 @@ Sources: the vendor SDK's model ``huaweicloudsdkdrs.v3.model.QueryJobStatusResp`
 ``status`` documents 29 values) and the batch-status page, which also spells ``PAUSEING``.
 """
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 # A status's class says what the task can do next:
 CREATING = "creating"          # DRS is still creating the task
 STARTABLE = "startable"        # configured, waiting for batch-starting

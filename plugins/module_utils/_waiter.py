@@ -10,9 +10,6 @@ was lost) and by the ``drs_batch_status`` action plugin on the controller, which
 module once per interval. Private to this collection; not a public API.
 """
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 import time
 
 # Below this a poll interval would only load the API: every poll is one to three calls per

@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 DOCUMENTATION = r"""
 module: drs_async_commit
 short_description: Submit DRS tasks created asynchronously in a batch
@@ -133,6 +130,7 @@ class DrsAsyncCommit(DrsModule):
         async_job_id=dict(type="str", required=True),
         **wait_argument_spec(wait_timeout=300, poll_interval=5)
     )
+
     @property
     def action(self):
         """As in "Failed to <action>": names the async job (checked before any request)."""

@@ -13,9 +13,6 @@ so every poll costs the same and the job log holds one line per poll.
 Private to this collection; not a public API.
 """
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 from ansible.module_utils.common.validation import check_type_float, check_type_int
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
