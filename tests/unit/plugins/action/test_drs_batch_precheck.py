@@ -3,14 +3,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The controller-side wait of drs_batch_precheck: the module's answers are scripted, the clock is fake."""
 
-from unittest import mock
-
 import pytest
 
 from ansible_collections.hwcloud.drs.plugins.action import drs_batch_precheck as action
-from ansible_collections.hwcloud.drs.plugins.plugin_utils import _polling
 
-from .test_drs_batch_status import clock, transient_failure  # noqa: F401  pylint: disable=unused-import
+from .test_drs_batch_status import transient_failure
 
 
 def entry(number, action_taken="started", result="running", progress=None, pass_rate=None):
@@ -23,29 +20,9 @@ def answer(*entries):
 
 
 @pytest.fixture
-def run_action(clock, monkeypatch):  # noqa: F811
+def run_action(action_runner):
     """``run_action(args, answers)`` -> (result, module args of each run, lines displayed)."""
-    lines = []
-    monkeypatch.setattr(_polling.display, "display", lambda text, *args, **kwargs: lines.append(text))
-
-    def run(args, answers):
-        task = mock.MagicMock(args=args, async_val=0, check_mode=False)
-        plugin = action.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None,
-                                     shared_loader_obj=None)
-        plugin._connection._shell.tmpdir = "/nonexistent"
-        scripted = iter(answers)
-        calls = []
-
-        def execute_module(module_name, module_args, task_vars):
-            assert module_name == "hwcloud.drs.drs_batch_precheck"
-            calls.append(module_args)
-            clock.now += 0.4  # one module run
-            return dict(next(scripted))
-
-        plugin._execute_module = execute_module
-        return plugin.run(task_vars={}), calls, lines
-
-    return run
+    return action_runner(action, "hwcloud.drs.drs_batch_precheck")
 
 
 def test_later_reads_resume_the_first_plan_until_every_precheck_passed(run_action, clock):

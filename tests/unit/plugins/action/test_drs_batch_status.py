@@ -3,26 +3,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The controller-side wait of drs_batch_status: the module's answers are scripted, the clock is fake."""
 
-from unittest import mock
-
 import pytest
 
 from ansible_collections.hwcloud.drs.plugins.action import drs_batch_status as action
-from ansible_collections.hwcloud.drs.plugins.module_utils import _waiter
-from ansible_collections.hwcloud.drs.plugins.plugin_utils import _polling
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-        self.slept = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
 
 
 def answer(statuses, target="INCRE_TRANSFER_STARTED", **extra):
@@ -42,37 +25,9 @@ def transient_failure(message="POST /v3/p/jobs/batch-status: HTTP 503"):
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(_waiter.time, "monotonic", fake.monotonic)
-    monkeypatch.setattr(_waiter.time, "sleep", fake.sleep)
-    return fake
-
-
-@pytest.fixture
-def run_action(clock, monkeypatch):
+def run_action(action_runner):
     """``run_action(args, answers)`` -> (result, module args of each run, lines displayed)."""
-    lines = []
-    monkeypatch.setattr(_polling.display, "display", lambda text, *args, **kwargs: lines.append(text))
-
-    def run(args, answers):
-        task = mock.MagicMock(args=args, async_val=0, check_mode=False)
-        plugin = action.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None,
-                                     shared_loader_obj=None)
-        plugin._connection._shell.tmpdir = "/nonexistent"
-        scripted = iter(answers)
-        calls = []
-
-        def execute_module(module_name, module_args, task_vars):
-            assert module_name == "hwcloud.drs.drs_batch_status"
-            calls.append(module_args)
-            clock.now += 0.4  # one module run
-            return dict(next(scripted))
-
-        plugin._execute_module = execute_module
-        return plugin.run(task_vars={}), calls, lines
-
-    return run
+    return action_runner(action, "hwcloud.drs.drs_batch_status")
 
 
 def test_without_wait_for_the_module_runs_once(run_action):
