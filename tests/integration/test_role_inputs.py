@@ -47,8 +47,8 @@ def test_bad_inputs_stop_the_role_before_the_commit_naming_each_variable(make_si
         jobs="not/an/id"))
     assert run.rc != 0
     for text in ("batch_launch_start_time: '2030-06-01T02:00:00' is not epoch milliseconds",
-                 "batch_launch_poll_interval: must be at least 0.1, got 0",
-                 "batch_launch_wait_timeout: must be at least 1, got -5",
+                 "batch_launch_poll_interval: must be between 0.1 and 86400, got 0",
+                 "batch_launch_wait_timeout: must be between 1 and 2678400, got -5",
                  "batch_launch_jobs[0]: 'not/an/id' is not a valid DRS ID"):
         assert text in run.output, run.output
     assert writes(sim) == [] and [entry for entry in sim.request_log if entry["route"] != "any"] == [], \
