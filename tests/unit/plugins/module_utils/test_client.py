@@ -289,6 +289,14 @@ def closed_port():
 ])
 def test_a_refused_connection_or_an_unknown_host_fails_fast(monkeypatch, endpoint, reason):
     endpoint = endpoint.format(closed_port=closed_port())
+    real_getaddrinfo = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):
+        # Answered here, as a resolver would for a name that does not exist: no lookup leaves the machine.
+        if host not in ("127.0.0.1", "localhost"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real_getaddrinfo(host, *args, **kwargs)
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
     slept = []
     monkeypatch.setattr(time, "sleep", slept.append)
     client = DrsClient(endpoint, PROJECT, TokenAuth(TOKEN), retries=5, backoff_factor=1.0)
