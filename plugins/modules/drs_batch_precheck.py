@@ -311,14 +311,16 @@ class DrsBatchPrecheck(DrsModule):
         if not job_ids:
             raise InputError("jobs: give at least one task ID")
         resume = self.resume_plan(job_ids)
-        latest = self.client.precheck_results(job_ids)
+        # Results are read only for the tasks the precheck is for: a re-run on a launched batch reads none.
         if resume is None:
             needed = self.needing_a_precheck(job_ids)
+            latest = self.client.precheck_results([job_id for job_id in job_ids if job_id in needed])
             entries = [self.plan(job_id, latest[job_id]) if job_id in needed else not_needed(job_id) for job_id in job_ids]
             if not self.module.check_mode:
                 self.start([entry for entry in entries if entry["action"] == WOULD_START])
         else:
-            entries = [resumed(job_id, resume[job_id], latest[job_id]) for job_id in job_ids]
+            latest = self.client.precheck_results([job_id for job_id in job_ids if resume[job_id][0] != NOT_NEEDED])
+            entries = [resumed(job_id, resume[job_id], latest.get(job_id)) for job_id in job_ids]
         return self.judge(entries, started)
 
     # -- plan ----------------------------------------------------------------------------

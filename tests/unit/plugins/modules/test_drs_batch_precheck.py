@@ -176,6 +176,7 @@ def test_a_start_answer_without_the_task_is_a_refusal(httpserver, drs, run_modul
 
 def test_results_that_cannot_be_matched_to_the_tasks_are_an_error(httpserver, drs, run_module, token_args):
     httpserver.clear()
+    httpserver.expect_request(STATUS_URI).respond_with_handler(drs.batch_status)
     httpserver.expect_request(PRECHECK_RESULT_URI).respond_with_response(json_response({"results": [{}], "count": 1}))
     run = run_module(main, dict(token_args, jobs=[job_id(1), job_id(2)]))
     assert run.failed and "1 results for 2 task IDs" in run.result["msg"]
@@ -217,7 +218,7 @@ def test_a_launched_batch_needs_no_precheck(drs, run_module, token_args):
     running = drs.add("INCRE_TRANSFER_STARTED", 3, start=1000)
     run = run_module(main, dict(token_args, jobs=running))
     assert not run.failed and run.result["changed"] is False and run.result["reached"] is True
-    assert started_bodies(drs) == []
+    assert started_bodies(drs) == [] and drs.requests(PRECHECK_RESULT_URI) == [], "one status read, nothing else"
 
 
 def test_a_retry_precheck_is_for_the_failed_tasks(drs, run_module, token_args):
