@@ -9,9 +9,9 @@ The first run reads the latest results and starts the prechecks; every later run
 first run's plan as ``resume``, so it only reads, and never starts a precheck twice.
 """
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import first_of
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of, first_of
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import PRECHECK_WAIT_SPEC
-from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import PollingAction, plural
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import PollingAction
 
 # The module's verdicts in ``results[].result``.
 RUNNING, PASSED = "running", "passed"
@@ -41,7 +41,7 @@ class ActionModule(PollingAction):
         results = answer["results"]
         running = [entry for entry in results if entry["result"] == RUNNING]
         passed = sum(1 for entry in results if entry["result"] == PASSED)
-        text = "precheck %d of %d %s passed" % (passed, len(results), plural(len(results), "task"))
+        text = "precheck %d of %s passed" % (passed, count_of(len(results), "task"))
         if running:
             progress = [entry["progress"] for entry in running if entry["progress"] is not None]
             text += ", %d running" % len(running)

@@ -7,7 +7,7 @@
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of, describe_tasks
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import STATUS_WAIT_SPEC
-from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import PollingAction, duration, plural
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import PollingAction, duration
 
 
 class ActionModule(PollingAction):
@@ -18,8 +18,8 @@ class ActionModule(PollingAction):
         """``12 of 19 tasks at INCRE_TRANSFER_STARTED (...) | full transfer 34% lowest, ... | ...``"""
         jobs = answer["jobs"]
         counts = sorted(answer["summary"].items(), key=lambda item: (-item[1], item[0]))
-        parts = ["%d of %d %s at %s (%s)" % (
-            len(jobs) - answer["waiting"], len(jobs), plural(len(jobs), "task"), describe_targets(jobs),
+        parts = ["%d of %s at %s (%s)" % (
+            len(jobs) - answer["waiting"], count_of(len(jobs), "task"), describe_targets(jobs),
             ", ".join("%s=%d" % item for item in counts))]
         figures = answer.get("progress_summary") or {}
         if figures.get("full_transfer_lowest") is not None:

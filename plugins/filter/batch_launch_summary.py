@@ -40,7 +40,7 @@ _value:
 import re
 import time
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import status_class
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_by_status, count_of, status_class
 
 # DRS's refusal to start a backward task before its forward task (the wording of the seed page
 # and the vendor's messages: "forward task", "dual-active").
@@ -84,9 +84,7 @@ def batch_launch_summary(data):
                 task.update(error_code=entry.get("error_code"), error_msg=entry.get("error_message"))
     tasks = list(jobs.values())
     counts = dict((action, sum(1 for task in tasks if task.get("action") == action)) for action in ACTIONS)
-    per_status = {}
-    for task in tasks:
-        per_status[task.get("status")] = per_status.get(task.get("status"), 0) + 1
+    per_status = count_by_status(tasks)
     summary = dict(
         tasks=len(tasks),
         committed=[commit["job"]["async_job_id"] for commit in commits if commit.get("changed")],
@@ -109,11 +107,11 @@ def message(summary):
         actions.append("%d would start" % summary["would_start"])
     if summary["failed"]:
         actions.append("%d failed to start" % summary["failed"])
-    text = "%s (%s)" % (count(summary["tasks"], "task"), ", ".join(actions))
+    text = "%s (%s)" % (count_of(summary["tasks"], "task"), ", ".join(actions))
     if summary["committed"]:
-        text += ", %s %s" % (count(len(summary["committed"]), "async job"), "to commit" if check_mode else "committed")
+        text += ", %s %s" % (count_of(len(summary["committed"]), "async job"), "to commit" if check_mode else "committed")
     if summary["unplanned"]:
-        text += "; %s to be planned only after the commit" % count(len(summary["unplanned"]), "task")
+        text += "; %s to be planned only after the commit" % count_of(len(summary["unplanned"]), "task")
     text += ", in %ss" % summary["elapsed_seconds"]
     statuses = sorted(summary["per_status"].items(), key=lambda item: (-item[1], str(item[0])))
     if statuses:
@@ -125,10 +123,6 @@ def message(summary):
                        "backward task in a later group of batch_launch_job_groups than its forward task")
         return "Launch failed at '%s': %s | so far: %s" % (summary["failure"].get("task"), reason, text)
     return ("Check mode, nothing changed: " if check_mode else "Launched: ") + text
-
-
-def count(number, word):
-    return "%d %s" % (number, word if number == 1 else word + "s")
 
 
 class FilterModule:

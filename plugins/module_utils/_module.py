@@ -90,13 +90,6 @@ def unknown_tasks(unknown):
     return "the API knows no status for %s, unknown IDs?: %s" % (count_of(len(unknown), "task"), first_of(unknown))
 
 
-def count_by_status(entries):
-    summary = {}
-    for entry in entries:
-        summary[entry["status"]] = summary.get(entry["status"], 0) + 1
-    return summary
-
-
 class DrsModule:
     """Subclasses set ``argument_spec``, ``action`` (as in "Failed to <action>") and ``run()``.
 

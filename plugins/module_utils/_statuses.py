@@ -66,8 +66,6 @@ NEEDS_START = frozenset(status for status, (kind, _rank) in STATUSES.items() if 
 # Started before: a start leaves it alone.
 ALREADY_STARTED = frozenset(status for status, (kind, _rank) in STATUSES.items()
                             if kind in (STARTING, TRANSFERRING, MAINTENANCE))
-# A wait ends at once on these, unless one of them is what it waits for.
-STOPS_A_WAIT = frozenset(status for status, (kind, _rank) in STATUSES.items() if kind in (FAILED, ENDED))
 
 # task_mode of the vendor SDK's QueryProgressResp: a full-only task ends after its full transfer.
 FULL_ONLY_MODE = "FULL_TRANS"
@@ -132,6 +130,14 @@ def describe_tasks(entries):
             detail += ", %s: %s" % (entry.get("error_code") or "-", entry.get("error_message") or "-")
         parts.append("%s (%s)" % (entry.get("id"), detail))
     return first_of(parts)
+
+
+def count_by_status(entries):
+    """Number of entries in each status."""
+    summary = {}
+    for entry in entries:
+        summary[entry["status"]] = summary.get(entry["status"], 0) + 1
+    return summary
 
 
 def count_of(count, noun):

@@ -275,10 +275,10 @@ import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import check_number
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import (
-    DrsModule, InputError, check_id, count_by_status, task_statuses, unknown_tasks,
+    DrsModule, InputError, check_id, task_statuses, unknown_tasks,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
-    AUTO, ENDED, FAILED, INCREMENTAL_TARGET, auto_target, count_of, describe_tasks, reached, status_class, unknown_names,
+    AUTO, ENDED, FAILED, INCREMENTAL_TARGET, auto_target, count_by_status, count_of, describe_tasks, reached, status_class, unknown_names,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import STATUS_WAIT_SPEC, WaitOptionError, check_wait_options
 

@@ -100,10 +100,6 @@ def wait_options(args, wait_spec):
     return values
 
 
-def plural(count, word):
-    return word if count == 1 else word + "s"
-
-
 def duration(seconds):
     """``42s``, ``5m20s``, ``3h05m``."""
     seconds = int(round(seconds))
