@@ -366,10 +366,6 @@ def timing_summary(timing, polls=None, top=12):
     ranked = sorted(by_task.values(), key=lambda entry: -entry["seconds"])
     for entry in ranked:
         entry["seconds"] = round(entry["seconds"], 3)
-    # each group's wait: one drs_batch_status task (in launch_group.yml) that polls until the group is there;
-    # after the start only these read batch-status, so the request log gives their polls
-    wait_tasks = [task for task in walls if task["action"] == "hwcloud.drs.drs_batch_status"
-                  and os.path.basename(task["path"].rsplit(":", 1)[0]) == "launch_group.yml"]
     modules = [task for task in walls if task["action"].startswith("hwcloud.drs.") and task["status"] != "skipped"]
     return {
         "startup_seconds": round(timing["began"] - timing["process_began"], 3),
@@ -379,9 +375,7 @@ def timing_summary(timing, polls=None, top=12):
         "module_tasks": len(modules),
         "module_seconds": round(sum(task["wall"] for task in modules), 3),
         "other_tasks_seconds": round(sum(task["wall"] for task in walls) - sum(task["wall"] for task in modules), 3),
-        "wait_tasks": len(wait_tasks),
         "polls": polls,
-        "per_poll_seconds": round(sum(task["wall"] for task in wait_tasks) / polls, 3) if polls and wait_tasks else None,
         "top_tasks": ranked[:top],
     }
 
@@ -715,18 +709,17 @@ def render(results):
         rows.append([launch["n"], fmt(role["seconds"], 2), "ok" if role["ok"] else "FAILED", fmt(timing.get("startup_seconds"), 2),
                      fmt(timing.get("module_seconds"), 2),
                      fmt(timing.get("other_tasks_seconds", timing.get("tasks_seconds", 0) - timing.get("module_seconds", 0)), 2),
-                     fmt(timing.get("per_poll_seconds"), 2),
                      fmt(baseline["seconds"], 1) if baseline else "-",
                      ("ok" if baseline["ok"] else "FAILED") if baseline else "-",
                      baseline["uri_calls"] if baseline else "-",
                      fmt(baseline.get("seconds_per_uri_call"), 3) if baseline else "-",
                      "%sx" % fmt(launch.get("time_ratio")) if launch.get("time_ratio") else "-",
                      "%s/%s" % (fmt(peak(role.get("load")), 1), fmt(peak(baseline.get("load")), 1) if baseline else "-")])
-    out.append(table(["N", "role", "role ok", "startup", "module tasks", "other tasks", "s/poll", "baseline", "base ok",
+    out.append(table(["N", "role", "role ok", "startup", "module tasks", "other tasks", "baseline", "base ok",
                       "uri calls", "s/uri call", "faster", "load"], rows))
     out.append("role = median of %s run(s): ansible-playbook startup + its tasks (each from its start to the next task's start);"
                % settings.get("repeat", 1))
-    out.append("s/poll = the wait tasks' time over their polls (each poll: one module run reading status and progress);")
+    out.append("module tasks = the hwcloud.drs tasks (the role's launch is one: drs_batch_launch); per poll: benchmarks/soak.py;")
     out.append("load = 1-min load average (the higher of before/after) during the role / the baseline run: other work on")
     out.append("the machine slows both.")
     goal = results.get("targets")

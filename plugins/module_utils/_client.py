@@ -12,6 +12,7 @@ Private to this collection; not a public API.
 
 import json
 import math
+import os
 import re
 import time
 import traceback
@@ -288,6 +289,9 @@ class DrsClient:
         self.language = language
         self.timeout = timeout
         self.user_agent = user_agent or "hwcloud.drs/%s python-requests/%s" % (COLLECTION_VERSION, requests.__version__)
+        # The proxy from https_proxy/http_proxy/no_proxy, looked up once: requests reads the whole
+        # environment (and ~/.netrc) again for every request otherwise, a millisecond each.
+        self.proxies = requests.utils.get_environ_proxies(self.origin)
         self._sessions = {
             True: self._session(validate_certs, ca_path, retries, backoff_factor, idempotent=True),
             False: self._session(validate_certs, ca_path, retries, backoff_factor, idempotent=False),
@@ -301,10 +305,16 @@ class DrsClient:
             allowed_methods=None, backoff_factor=backoff_factor, backoff_jitter=backoff_factor,
             backoff_max=BACKOFF_MAX, raise_on_status=False, respect_retry_after_header=True)
         session = requests.Session()
+        session.trust_env = False
         adapter = HTTPAdapter(max_retries=policy)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
-        session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        # Without trust_env, the CA bundle that requests would take from the environment when
+        # certificates are verified and ca_path is not set is taken here.
+        if not validate_certs:
+            session.verify = False
+        else:
+            session.verify = ca_path or os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         return session
 
     # -- transport -----------------------------------------------------------------------
@@ -314,9 +324,7 @@ class DrsClient:
         session = self._sessions[bool(idempotent)]
         began = time.monotonic()
         try:
-            # verify is passed on every request: a session's own setting loses against
-            # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the environment (requests merges them over it).
-            response = session.request(method, url, headers=headers, data=body or None, verify=session.verify,
+            response = session.request(method, url, headers=headers, data=body or None, proxies=self.proxies,
                                        timeout=(min(self.timeout, 10), self.timeout), allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise DrsApiError("TLS verification failed (%s); set ca_path to the CA bundle, or validate_certs: false "

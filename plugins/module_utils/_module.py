@@ -90,43 +90,64 @@ def unknown_tasks(unknown):
     return "the API knows no status for %s, unknown IDs?: %s" % (count_of(len(unknown), "task"), first_of(unknown))
 
 
+class ModuleFailure(Exception):
+    """A module's failure: ``result`` is what ``fail_json`` gets (``msg`` and the result so far)."""
+
+    def __init__(self, result):
+        super(ModuleFailure, self).__init__(result["msg"])
+        self.result = result
+
+
 class DrsModule:
     """Subclasses set ``argument_spec``, ``action`` (as in "Failed to <action>") and ``run()``.
 
-    ``run()`` returns the result dict; it raises ``InputError`` for bad parameters and lets
-    ``DrsApiError`` through, and this class turns both into ``fail_json`` without a traceback.
+    ``run()`` returns the result dict; it raises ``InputError`` for bad parameters, lets
+    ``DrsApiError`` through and calls ``fail()`` for a failure with a result; ``answer()`` turns
+    all three into ``ModuleFailure``, and ``execute()`` into ``fail_json`` without a traceback.
+    ``module`` is the AnsibleModule, or what stands in for it when the module runs in the
+    controller's process (``params``, ``check_mode``, ``_diff``, ``warn``, ``no_log_values``).
     """
 
     argument_spec = {}
-    module_kwargs = {}
     action = "call the DRS API"
 
-    def __init__(self):
-        self.module = AnsibleModule(argument_spec=dict(CONNECTION_ARGUMENT_SPEC, **self.argument_spec),
-                                    supports_check_mode=True, **self.module_kwargs)
+    def __init__(self, module=None):
+        if module is None:
+            module = AnsibleModule(argument_spec=self.full_argument_spec(), supports_check_mode=True)
+        self.module = module
         self.params = self.module.params
         # A blank secret is no secret (it counts as unset), and masking it would turn every
         # space of every message into "********".
         self.module.no_log_values.difference_update([value for value in self.module.no_log_values if not value.strip()])
         self.client = None
 
+    @classmethod
+    def full_argument_spec(cls):
+        return dict(CONNECTION_ARGUMENT_SPEC, **cls.argument_spec)
+
     def execute(self):
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         try:
-            self.client = self.build_client()
-            result = self.run()
-        except InputError as exc:
-            self.module.fail_json(msg=str(exc))
-        except DrsApiError as exc:
-            self.fail("Failed to %s: %s" % (self.action, exc), api_error=exc.as_dict())
+            result = self.answer()
+        except ModuleFailure as failure:
+            self.module.fail_json(**failure.result)
         self.module.exit_json(**result)
+
+    def answer(self):
+        try:
+            self.client = self.build_client()
+            return self.run()
+        except InputError as exc:
+            raise ModuleFailure(dict(msg=str(exc)))
+        except DrsApiError as exc:
+            raise ModuleFailure(dict(msg="Failed to %s: %s" % (self.action, exc), api_error=exc.as_dict()))
 
     def run(self):
         raise NotImplementedError
 
     def fail(self, msg, **result):
-        self.module.fail_json(msg=msg, **result)
+        raise ModuleFailure(dict(result, msg=msg))
 
     def build_client(self):
         params = self.params

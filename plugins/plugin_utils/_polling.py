@@ -23,52 +23,30 @@ display = Display()
 
 
 class PollingAction(ActionBase):
-    """Subclasses set ``module`` (its FQCN) and ``wait_spec`` and write ``progress_line``/``timed_out``."""
+    """Subclasses set ``wait_class``: a ``Wait`` whose ``module`` the plugin runs once per poll."""
 
     _supports_check_mode = True
     _supports_async = False
-    module = None
-    wait_spec = {}
+    wait_class = None
 
     def run(self, tmp=None, task_vars=None):
         result = super(PollingAction, self).run(tmp, task_vars)
         del tmp
         args = dict(self._task.args)
-        if not self.waits(args):
-            result.update(self._execute_module(module_name=self.module, module_args=args, task_vars=task_vars))
-            return result
-        try:
-            waiter = Waiter(*wait_options(args, self.wait_spec))
-        except WaitOptionError as exc:
-            result.update(failed=True, msg=str(exc))
-            return result
-        result.update(self.poll(waiter, args, task_vars))
+        wait = self.wait_class()
+
+        def read(module_args):
+            return self._execute_module(module_name=wait.module, module_args=module_args, task_vars=task_vars)
+
+        result.update(poll(wait, args, read))
         return result
 
-    def poll(self, waiter, args, task_vars):
-        label = args.get("progress_label") or "Waiting"
-        answer = None
-        while True:
-            waiter.begin_poll()
-            answer = dict(self._execute_module(module_name=self.module, module_args=self.poll_args(args, answer),
-                                               task_vars=task_vars),
-                          polls=waiter.polls)
-            answer["elapsed"] = round(waiter.elapsed(), 1)
-            if answer.get("failed"):
-                if not (answer.get("api_error") or {}).get("transient") or not waiter.read_failed():
-                    return answer
-                display.display("%s after %s: a read failed (%d of %d failed reads in a row allowed), reading again: %s"
-                                % (label, duration(waiter.elapsed()), waiter.failed_reads, waiter.read_retries,
-                                   answer.get("msg")))
-                waiter.pause()
-                continue
-            waiter.read_succeeded()
-            if answer.get("reached"):
-                return answer
-            if not waiter.another_poll_fits():
-                return self.timed_out(answer, waiter)
-            display.display("%s after %s: %s" % (label, duration(waiter.elapsed()), self.progress_line(answer, args)))
-            waiter.pause()
+
+class Wait:
+    """How one module's wait reads, shows and ends; subclasses set ``module`` and ``wait_spec``."""
+
+    module = None
+    wait_spec = {}
 
     def waits(self, args):
         return bool(args.get("wait_for"))
@@ -82,6 +60,41 @@ class PollingAction(ActionBase):
 
     def timed_out(self, answer, waiter):
         raise NotImplementedError
+
+
+def poll(wait, args, read):
+    """The module's answer once ``wait`` is over: ``read(module_args)`` runs the module once.
+
+    Without a wait the module runs once. A failed read that is transient is read again, up to
+    ``read_retries`` in a row; any other failure ends the wait with the module's answer.
+    """
+    if not wait.waits(args):
+        return read(args)
+    try:
+        waiter = Waiter(*wait_options(args, wait.wait_spec))
+    except WaitOptionError as exc:
+        return dict(failed=True, msg=str(exc))
+    label = args.get("progress_label") or "Waiting"
+    answer = None
+    while True:
+        waiter.begin_poll()
+        answer = dict(read(wait.poll_args(args, answer)), polls=waiter.polls)
+        answer["elapsed"] = round(waiter.elapsed(), 1)
+        if answer.get("failed"):
+            if not (answer.get("api_error") or {}).get("transient") or not waiter.read_failed():
+                return answer
+            display.display("%s after %s: a read failed (%d of %d failed reads in a row allowed), reading again: %s"
+                            % (label, duration(waiter.elapsed()), waiter.failed_reads, waiter.read_retries,
+                               answer.get("msg")))
+            waiter.pause()
+            continue
+        waiter.read_succeeded()
+        if answer.get("reached"):
+            return answer
+        if not waiter.another_poll_fits():
+            return wait.timed_out(answer, waiter)
+        display.display("%s after %s: %s" % (label, duration(waiter.elapsed()), wait.progress_line(answer, args)))
+        waiter.pause()
 
 
 def wait_options(args, wait_spec):

@@ -332,3 +332,47 @@ def test_an_error_without_retries_names_no_attempts(httpserver):
     with pytest.raises(DrsApiError) as raised:
         make_client(httpserver, retries=3).batch_status([job_id(1)])
     assert "attempts" not in str(raised.value)
+
+
+def test_requests_go_through_the_proxy_of_the_environment(httpserver, monkeypatch):
+    """http_proxy is looked up once per client, and every request goes through it."""
+    seen = []
+
+    def as_proxy(request):
+        seen.append(request.headers.get("Host"))
+        return status_handler(request)
+
+    httpserver.expect_request(STATUS_URI, method="POST").respond_with_handler(as_proxy)
+    monkeypatch.setenv("http_proxy", httpserver.url_for("/").rstrip("/"))
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    client = DrsClient("http://drs.example.invalid", PROJECT, TokenAuth(TOKEN), retries=0)
+    monkeypatch.delenv("http_proxy")
+    assert [record["status"] for record in client.batch_status([job_id(1)])] == ["CONFIGURATION"]
+    assert [record["status"] for record in client.batch_status([job_id(2)])] == ["CONFIGURATION"]
+    assert seen == ["drs.example.invalid", "drs.example.invalid"]
+
+
+def test_no_proxy_names_the_endpoint_it_bypasses(monkeypatch):
+    monkeypatch.setenv("https_proxy", "http://127.0.0.1:9")
+    monkeypatch.setenv("no_proxy", "drs.eu-de.otc.t-systems.com")
+    assert DrsClient("https://drs.eu-de.otc.t-systems.com", PROJECT, TokenAuth(TOKEN)).proxies == {}
+    assert DrsClient("https://drs.ap-southeast-1.myhuaweicloud.com", PROJECT, TokenAuth(TOKEN)).proxies == {
+        "https": "http://127.0.0.1:9", "no": "drs.eu-de.otc.t-systems.com"}
+
+
+@pytest.mark.parametrize("environment, expected", [
+    ({}, True), ({"REQUESTS_CA_BUNDLE": "/env/bundle.pem"}, "/env/bundle.pem"),
+    ({"CURL_CA_BUNDLE": "/env/curl.pem"}, "/env/curl.pem")])
+def test_a_ca_bundle_of_the_environment_is_used_unless_options_say_otherwise(monkeypatch, environment, expected):
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    def verify(**options):
+        return DrsClient("https://drs.example.invalid", PROJECT, TokenAuth(TOKEN), **options)._sessions[True].verify
+
+    assert verify() == expected
+    assert verify(ca_path="/own/ca.pem") == "/own/ca.pem"
+    assert verify(validate_certs=False) is False

@@ -1,0 +1,189 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""``hwcloud.drs.drs_batch_launch``: the batch_launch role's launch as one task, on the controller.
+
+Each step is one module's code (drs_job_info, drs_async_commit, drs_batch_status,
+drs_batch_precheck, drs_batch_start) run in this process with the task's connection options,
+so that the per-task data of 10,000 tasks stays in Python from one step to the next and goes
+through Ansible's result handling once, in the summary. Each step prints its line (a wait one
+line per poll); a failed step ends the launch, and the summary says which and why.
+"""
+
+import json
+import time
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_plan import batch_launch_plan
+from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_summary import batch_launch_summary
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of
+from ansible_collections.hwcloud.drs.plugins.modules.drs_async_commit import DrsAsyncCommit
+from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_precheck import DrsBatchPrecheck
+from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_start import DrsBatchStart
+from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_status import DrsBatchStatus
+from ansible_collections.hwcloud.drs.plugins.modules.drs_job_info import DrsJobInfo
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._in_process import masked, run_module
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import poll
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._waits import PrecheckWait, StatusWait
+
+display = Display()
+
+ARGUMENT_SPEC = dict(variables=dict(type="dict", required=True), **CONNECTION_ARGUMENT_SPEC)
+# A precheck takes seconds to minutes: read it at least this often whatever the wait's interval.
+PRECHECK_POLL_INTERVAL = 15
+
+
+class StepFailed(Exception):
+    def __init__(self, step, answer):
+        super(StepFailed, self).__init__(answer.get("msg"))
+        self.step = step
+        self.answer = answer
+
+
+class Launch:
+    """The steps of one launch, in order; what each answered is kept for the summary."""
+
+    def __init__(self, variables, plan, connection, check_mode, diff):
+        self.variables = variables
+        self.plan = plan
+        self.connection = connection
+        self.check_mode = check_mode
+        self.diff = diff
+        self.commits, self.starts, self.waits, self.unplanned, self.warnings = [], [], [], [], []
+        self.changed = False
+
+    def run(self):
+        found_ids = self.find()
+        created_ids = self.commit()
+        groups = self.arrange(found_ids)
+        if created_ids:
+            self.wait(StatusWait, DrsBatchStatus, "Wait until DRS has created the committed tasks", jobs=created_ids,
+                      wait_for=["CONFIGURATION"], wait_timeout=self.plan["commit_wait_timeout"],
+                      progress_label="Creating the committed tasks")
+        for index, group in enumerate(groups):
+            self.launch_group(index, len(groups), group)
+
+    def find(self):
+        job_filter = self.plan["job_filter"]
+        if not job_filter:
+            return []
+        answer = self.module(DrsJobInfo, "Find the tasks that batch_launch_job_filter selects", **job_filter)
+        if not answer["job_ids"]:
+            raise StepFailed("Stop when the filter selects no task", dict(
+                msg="batch_launch_job_filter selects no DRS task: %s" % json.dumps(job_filter, sort_keys=True)))
+        display.display("The job filter selects %s" % count_of(len(answer["job_ids"]), "task"))
+        return answer["job_ids"]
+
+    def commit(self):
+        """The IDs of the tasks in the async jobs, of those committed; in check mode, none is."""
+        created_ids = []
+        for async_job_id in self.plan["async_job_ids"]:
+            answer = self.module(DrsAsyncCommit, "Commit the batch async jobs", async_job_id=async_job_id,
+                                 wait_timeout=self.plan["commit_wait_timeout"])
+            self.commits.append(answer)
+            if answer["changed"] and self.check_mode:
+                self.unplanned.extend(answer["job_ids"])
+            else:
+                created_ids.extend(answer["job_ids"])
+            display.display("Batch async job %s: %s (%s)" % (
+                async_job_id, ("to commit" if self.check_mode else "committed") if answer["changed"] else "committed before",
+                count_of(len(answer["job_ids"]), "task")))
+        return created_ids
+
+    def arrange(self, found_ids):
+        async_task_ids = [job_id for commit in self.commits for job_id in commit["job_ids"]]
+        return batch_launch_plan(self.variables, async_task_ids=async_task_ids + found_ids,
+                                 unplanned=self.unplanned)["groups"]
+
+    def launch_group(self, index, count, group):
+        number, label = index + 1, "Group %d/%d" % (index + 1, count)
+        if self.plan["precheck"]:
+            self.wait(PrecheckWait, DrsBatchPrecheck, "Precheck the tasks of group %d" % number, jobs=group["ids"],
+                      wait_timeout=self.plan["precheck_timeout"],
+                      poll_interval=min(self.plan["poll_interval"], PRECHECK_POLL_INTERVAL), progress_label=label)
+        start_time = {} if self.plan["start_time"] is None else dict(start_time=self.plan["start_time"])
+        answer = self.module(DrsBatchStart, "Start the tasks of group %d" % number, jobs=group["jobs"], **start_time)
+        self.starts.append(answer["results"])
+        display.display("%s: %s" % (label, started_line(answer["results"])))
+        if self.check_mode:
+            return
+        # A group after which another starts must also be in sync (RPO and RTO below the maximum):
+        # DRS refuses to start the backward task of a dual-active pair while its forward task lags.
+        gate = dict(rpo_rto_max=self.plan["rpo_rto_max"]) if number < count else {}
+        self.waits.append(self.wait(StatusWait, DrsBatchStatus, "Wait until its tasks reach their target, group %d" % number,
+                                    jobs=group["ids"], wait_for=[self.plan["target_status"]], progress=True,
+                                    wait_timeout=self.plan["wait_timeout"], progress_label=label, **gate))
+
+    def module(self, module_class, step, **args):
+        """One run of the module's code; a failure ends the launch at ``step``.
+
+        A start that failed part way, or the last read of a wait, is in the failure: the summary
+        takes the tasks it did start, or where they stood, from there.
+        """
+        answer = self.answer(module_class, args)
+        if answer.get("failed"):
+            raise StepFailed(step, answer)
+        return answer
+
+    def wait(self, wait_class, module_class, step, **args):
+        args = dict(args, poll_interval=args.get("poll_interval", self.plan["poll_interval"]),
+                    read_retries=self.plan["read_retries"])
+        answer = poll(wait_class(), args, lambda module_args: self.answer(module_class, module_args))
+        if answer.get("failed"):
+            raise StepFailed(step, answer)
+        return answer
+
+    def answer(self, module_class, args):
+        answer = run_module(module_class, dict(self.connection, **args), self.check_mode, self.diff)
+        self.warnings.extend(warning for warning in answer.pop("warnings", []) if warning not in self.warnings)
+        self.changed = self.changed or bool(answer.get("changed"))
+        return answer
+
+
+def started_line(results):
+    """``started 18 tasks, 2 already started``"""
+    counts = {}
+    for entry in results:
+        counts[entry["action"]] = counts.get(entry["action"], 0) + 1
+    return ", ".join("%s %s" % (action.replace("_", " "), count_of(number, "task"))
+                     for action, number in sorted(counts.items(), key=lambda item: -item[1]))
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+        began = time.time()
+        validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        plan = batch_launch_plan(args["variables"])
+        if plan["errors"]:
+            result.update(failed=True, msg="The batch_launch role cannot start: %s" % "; ".join(plan["errors"]))
+            return result
+        connection = dict((name, args[name]) for name in CONNECTION_ARGUMENT_SPEC)
+        launch = Launch(args["variables"], plan, connection, bool(self._task.check_mode), bool(self._task.diff))
+        failure = None
+        try:
+            launch.run()
+        except StepFailed as failed:
+            failure = dict(task=failed.step, msg=failed.answer.get("msg") or "failed without a message",
+                           result=failed.answer)
+        summary = batch_launch_summary(dict(began=began, check_mode=launch.check_mode, commits=launch.commits,
+                                            starts=launch.starts, waits=launch.waits, unplanned=launch.unplanned,
+                                            failure=failure))
+        result.update(changed=launch.changed, msg=summary["message"], summary=summary)
+        if launch.warnings:
+            result["warnings"] = launch.warnings
+        if failure:
+            result["failed"] = True
+        elif plan["set_stats"]:
+            result["ansible_stats"] = dict(data=dict(batch_launch={task_vars["inventory_hostname"]: summary}),
+                                           per_host=False, aggregate=True)
+        return masked(result, validation._no_log_values)  # pylint: disable=protected-access
