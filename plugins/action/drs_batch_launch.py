@@ -19,7 +19,6 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_plan import batch_launch_plan
-from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_summary import batch_launch_summary
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of
 from ansible_collections.hwcloud.drs.plugins.modules.drs_async_commit import DrsAsyncCommit
@@ -29,6 +28,7 @@ from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_status import Drs
 from ansible_collections.hwcloud.drs.plugins.modules.drs_job_info import DrsJobInfo
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._in_process import masked, run_module
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import poll
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._summary import launch_summary
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._waits import PrecheckWait, StatusWait
 
 display = Display()
@@ -175,9 +175,8 @@ class ActionModule(ActionBase):
         except StepFailed as failed:
             failure = dict(task=failed.step, msg=failed.answer.get("msg") or "failed without a message",
                            result=failed.answer)
-        summary = batch_launch_summary(dict(began=began, check_mode=launch.check_mode, commits=launch.commits,
-                                            starts=launch.starts, waits=launch.waits, unplanned=launch.unplanned,
-                                            failure=failure))
+        summary = launch_summary(began, launch.check_mode, commits=launch.commits, starts=launch.starts, waits=launch.waits,
+                                 unplanned=launch.unplanned, failure=failure)
         result.update(changed=launch.changed, msg=summary["message"], summary=summary)
         if launch.warnings:
             result["warnings"] = launch.warnings

@@ -3,38 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-DOCUMENTATION = r"""
-name: batch_launch_summary
-short_description: Sum up a launch of the batch_launch role
-version_added: 0.2.0
-description:
-  - Used by the C(hwcloud.drs.batch_launch) role to build its summary and its C(set_stats) data from the
-    results of its commits, starts and waits, also when the launch failed - in Python, so that it costs
-    milliseconds for 10,000 tasks.
-  - Not meant for playbooks; its input and output follow the role.
-author:
-  - hwcloud.drs maintainers (@hwcloud-drs)
-options:
-  _input:
-    description:
-      - C(began) (epoch seconds), C(check_mode), C(commits) (the registered loop of C(drs_async_commit)),
-        C(starts) (the C(results) of each group's C(drs_batch_start)), C(waits) (each group's last
-        C(drs_batch_status) answer), C(unplanned) (task IDs that cannot be planned before a commit) and
-        C(failure) (C(task), C(msg) and the failed task's C(result)) when the launch failed.
-    type: dict
-    required: true
-"""
+"""The summary of a launch of drs_batch_launch (the batch_launch role): what it shows and publishes.
 
-EXAMPLES = r"""
-- name: Summarise the launch
-  ansible.builtin.set_fact:
-    summary: "{{ {'began': began, 'check_mode': ansible_check_mode, 'commits': commits.results} | hwcloud.drs.batch_launch_summary }}"
-"""
-
-RETURN = r"""
-_value:
-  description: The summary the role shows and publishes; its fields are described in the role's documentation.
-  type: dict
+Private to this collection; not a public API.
 """
 
 import re
@@ -50,24 +21,23 @@ TASK_FIELDS = ("status", "status_class", "target", "reached", "task_mode", "prog
                "incre_trans_delay", "rpo_delay", "rto_delay")
 
 
-def batch_launch_summary(data):
-    check_mode = bool(data.get("check_mode"))
-    commits = [commit for commit in data.get("commits") or [] if isinstance(commit, dict) and commit.get("job")]
-    failure = dict(data.get("failure") or {}) or None
-    starts, waits = list(data.get("starts") or []), list(data.get("waits") or [])
+def launch_summary(began, check_mode, commits=(), starts=(), waits=(), unplanned=(), failure=None):
+    """The summary of a launch: ``commits`` (drs_async_commit answers), ``starts`` (each group's
+    drs_batch_start ``results``), ``waits`` (each group's last drs_batch_status answer), ``unplanned``
+    (task IDs check mode could not plan before a commit) and ``failure`` (``task``, ``msg`` and the
+    failed step's answer as ``result``) when the launch failed."""
+    commits = [commit for commit in commits if commit.get("job")]
+    starts, waits = list(starts), list(waits)
     if failure:
-        # The failed task's own result: a start that failed part way, or the last read of a wait.
-        failed_result = failure.pop("result", None) or {}
-        results = failed_result.get("results") if isinstance(failed_result.get("results"), list) else []
-        # A start's per-task results (they have status_before; a precheck's and a loop's do not).
+        failure = dict(failure)
+        # The failed step's own answer: a start that failed part way, or the last read of a wait.
+        failed_answer = failure.pop("result", None) or {}
+        results = failed_answer.get("results") if isinstance(failed_answer.get("results"), list) else []
+        # A start's per-task results (they have status_before; a precheck's do not).
         if results and all(isinstance(entry, dict) and "status_before" in entry for entry in results):
             starts.append(results)
-        # A failed loop (the commits): its own message is only "One or more items failed".
-        item_messages = [entry.get("msg") for entry in results if isinstance(entry, dict) and entry.get("failed")]
-        if item_messages:
-            failure["msg"] = "; ".join(str(text) for text in item_messages)
-        if isinstance(failed_result.get("jobs"), list):
-            waits.append(failed_result)
+        if isinstance(failed_answer.get("jobs"), list):
+            waits.append(failed_answer)
     jobs = {}
     for results in starts:
         for entry in results or []:
@@ -88,10 +58,10 @@ def batch_launch_summary(data):
     summary = dict(
         tasks=len(tasks),
         committed=[commit["job"]["async_job_id"] for commit in commits if commit.get("changed")],
-        unplanned=list(data.get("unplanned") or []),
+        unplanned=list(unplanned),
         per_status=per_status,
-        elapsed_seconds=round(time.time() - float(data.get("began") or time.time()), 1),
-        check_mode=check_mode,
+        elapsed_seconds=round(time.time() - began, 1),
+        check_mode=bool(check_mode),
         failure=failure,
         jobs=tasks,
         **counts
@@ -123,8 +93,3 @@ def message(summary):
                        "backward task in a later group of batch_launch_job_groups than its forward task")
         return "Launch failed at '%s': %s | so far: %s" % (summary["failure"].get("task"), reason, text)
     return ("Check mode, nothing changed: " if check_mode else "Launched: ") + text
-
-
-class FilterModule:
-    def filters(self):
-        return {"batch_launch_summary": batch_launch_summary}
