@@ -13,7 +13,10 @@ line per poll); a failed step ends the launch, and the summary says which and wh
 """
 
 import json
+import os
 import time
+
+import yaml
 
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
@@ -34,6 +37,9 @@ from ansible_collections.hwcloud.drs.plugins.plugin_utils._waits import Precheck
 display = Display()
 
 ARGUMENT_SPEC = dict(variables=dict(type="dict", required=True), **CONNECTION_ARGUMENT_SPEC)
+# The role's defaults, for the variables a task of this module leaves out: one place for them.
+ROLE_DEFAULTS = os.path.join(os.path.dirname(__file__), "..", "..", "roles", "batch_launch", "defaults", "main.yml")
+PREFIX = "batch_launch_"
 # A precheck takes seconds to minutes: read it at least this often whatever the wait's interval.
 PRECHECK_POLL_INTERVAL = 15
 
@@ -145,6 +151,13 @@ class Launch:
         return answer
 
 
+def role_defaults():
+    """The defaults of the batch_launch role, without their prefix and without the connection."""
+    with open(ROLE_DEFAULTS, encoding="utf-8") as defaults:
+        values = yaml.safe_load(defaults)
+    return dict((name[len(PREFIX):], value) for name, value in values.items() if name != PREFIX + "connection")
+
+
 def started_line(results):
     """``started 18 tasks, 2 already started``"""
     counts = {}
@@ -163,12 +176,13 @@ class ActionModule(ActionBase):
         del tmp
         began = time.time()
         validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        plan = batch_launch_plan(args["variables"])
+        variables = dict(role_defaults(), **args["variables"])
+        plan = batch_launch_plan(variables)
         if plan["errors"]:
             result.update(failed=True, msg="The batch_launch role cannot start: %s" % "; ".join(plan["errors"]))
             return result
         connection = dict((name, args[name]) for name in CONNECTION_ARGUMENT_SPEC)
-        launch = Launch(args["variables"], plan, connection, bool(self._task.check_mode), bool(self._task.diff))
+        launch = Launch(variables, plan, connection, bool(self._task.check_mode), bool(self._task.diff))
         failure = None
         try:
             launch.run()

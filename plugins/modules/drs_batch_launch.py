@@ -44,7 +44,7 @@ options:
         (C(async_job_ids), C(jobs), C(job_groups), C(job_filter), C(start_time), C(target_status),
         C(wait_timeout), C(poll_interval), C(commit_wait_timeout), C(read_retries), C(rpo_rto_max),
         C(precheck), C(precheck_timeout), C(set_stats)), as the role documents them; strings as AWX surveys
-        and C(-e) give them are converted.
+        and C(-e) give them are converted, and a variable left out has the role's default.
       - The connection options are this task's own options, not part of O(variables).
     type: dict
     required: true

@@ -1,0 +1,79 @@
+# Copyright (c) hwcloud.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""drs_batch_launch against the fake DRS endpoints: its steps, its lines, its result and its failures."""
+
+from unittest import mock
+
+import pytest
+
+from ansible_collections.hwcloud.drs.plugins.action import drs_batch_launch as action
+from ansible_collections.hwcloud.drs.plugins.plugin_utils import _polling
+
+from ..modules.fake_drs import ASYNC_URI, START_URI, FakeDrs
+
+TOKEN = "tok-SECRET-0123456789"
+ASYNC = "6f1c9a52-3d7e-4b8a-9c21-5e0d4f7a8b61"
+
+
+@pytest.fixture
+def drs(httpserver):
+    return FakeDrs(httpserver)
+
+
+@pytest.fixture
+def launch(token_args, monkeypatch):
+    """``launch(variables, check_mode=False)`` -> (result, lines displayed)."""
+    lines = []
+    for module in (action, _polling):
+        monkeypatch.setattr(module.display, "display", lambda text, *args, **kwargs: lines.append(text))
+
+    def run(variables, check_mode=False):
+        task = mock.MagicMock(args=dict(token_args, variables=dict(dict(poll_interval=1, precheck=False), **variables)),
+                              async_val=0, check_mode=check_mode, diff=False)
+        plugin = action.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None,
+                                     shared_loader_obj=None)
+        return plugin.run(task_vars={"inventory_hostname": "project-a"}), lines
+
+    return run
+
+
+def test_a_launched_batch_is_read_and_left_alone(drs, launch):
+    ids = drs.add("INCRE_TRANSFER_STARTED", 3)
+    result, lines = launch(dict(jobs=ids))
+    assert not result.get("failed") and result["changed"] is False, result
+    assert result["msg"].startswith("Launched: 3 tasks (0 started, 3 already started), in ")
+    assert [job["action"] for job in result["summary"]["jobs"]] == ["already_started"] * 3
+    assert result["ansible_stats"] == {"data": {"batch_launch": {"project-a": result["summary"]}}, "per_host": False,
+                                       "aggregate": True}
+    assert lines == ["Group 1/1: already started 3 tasks"]
+    assert not drs.requests(START_URI)
+
+
+def test_check_mode_plans_what_exists_and_leaves_the_async_job_for_later(drs, launch):
+    existing = drs.add("CONFIGURATION", 1, start=50)
+    inside = drs.add_async_job(ASYNC, "AUTO_PARAM_VALIDATE_SUCCESS", task_count=2)
+    result, lines = launch(dict(async_job_ids=[ASYNC], jobs=existing), check_mode=True)
+    assert not result.get("failed") and result["changed"] is True, result
+    assert result["summary"]["committed"] == [ASYNC] and result["summary"]["unplanned"] == inside
+    assert [(job["job_id"], job["action"]) for job in result["summary"]["jobs"]] == [(existing[0], "would_start")]
+    assert lines == ["Batch async job %s: to commit (2 tasks)" % ASYNC, "Group 1/1: would start 1 task"]
+    assert not drs.requests(ASYNC_URI + "/" + ASYNC + "/commit") and not drs.requests(START_URI)
+
+
+def test_a_failed_step_ends_the_launch_with_its_name_and_reason(drs, launch):
+    ids = drs.add("CONFIGURATION", 2)
+    drs.refuse_start[ids[1]] = {"error_code": "DRS.10040012", "error_msg": "token %s is not allowed here" % TOKEN}
+    result, _lines = launch(dict(jobs=ids))
+    assert result["failed"] and "ansible_stats" not in result
+    assert result["summary"]["failure"]["task"] == "Start the tasks of group 1"
+    assert result["msg"].startswith("Launch failed at 'Start the tasks of group 1': 1 of 2 DRS tasks failed to start")
+    assert (result["summary"]["started"], result["summary"]["failed"]) == (1, 1)
+    assert TOKEN not in repr(result) and "token ******** is not allowed here" in result["msg"]
+
+
+def test_inputs_that_cannot_be_used_stop_it_before_any_request(drs, launch):
+    result, lines = launch(dict(jobs=["not a task id"], poll_interval="often"))
+    assert result["failed"] and result["msg"].startswith("The batch_launch role cannot start: ")
+    assert "batch_launch_jobs" in result["msg"] and "batch_launch_poll_interval" in result["msg"], result["msg"]
+    assert lines == [] and drs.server.log == []
