@@ -25,6 +25,7 @@ author:
   - hwcloud.drs maintainers (@hwcloud-drs)
 extends_documentation_fragment:
   - hwcloud.drs.connection
+  - hwcloud.drs.attributes
 attributes:
   check_mode:
     support: full
@@ -32,11 +33,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the async job's status before and after.
-  action_group:
-    support: full
-    membership:
-      - hwcloud.drs.drs
-    description: Use C(group/hwcloud.drs.drs) in C(module_defaults) to set the connection options.
 options:
   async_job_id:
     description:

@@ -23,6 +23,7 @@ author:
   - hwcloud.drs maintainers (@hwcloud-drs)
 extends_documentation_fragment:
   - hwcloud.drs.connection
+  - hwcloud.drs.attributes
 attributes:
   check_mode:
     support: full
@@ -32,11 +33,6 @@ attributes:
   diff_mode:
     support: none
     description: The summary lists each task's status before and the action taken or planned.
-  action_group:
-    support: full
-    membership:
-      - hwcloud.drs.drs
-    description: Use C(group/hwcloud.drs.drs) in C(module_defaults) to set the connection options.
 options:
   variables:
     description:

@@ -35,6 +35,7 @@ author:
   - hwcloud.drs maintainers (@hwcloud-drs)
 extends_documentation_fragment:
   - hwcloud.drs.connection
+  - hwcloud.drs.attributes
 attributes:
   check_mode:
     support: full
@@ -44,11 +45,6 @@ attributes:
   diff_mode:
     support: none
     description: A precheck changes no task, so there is no difference to show.
-  action_group:
-    support: full
-    membership:
-      - hwcloud.drs.drs
-    description: Use C(group/hwcloud.drs.drs) in C(module_defaults) to set the connection options.
 options:
   jobs:
     description:

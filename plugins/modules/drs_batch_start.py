@@ -29,6 +29,7 @@ author:
   - hwcloud.drs maintainers (@hwcloud-drs)
 extends_documentation_fragment:
   - hwcloud.drs.connection
+  - hwcloud.drs.attributes
 attributes:
   check_mode:
     support: full
@@ -36,11 +37,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows each task's status before and the action planned for it.
-  action_group:
-    support: full
-    membership:
-      - hwcloud.drs.drs
-    description: Use C(group/hwcloud.drs.drs) in C(module_defaults) to set the connection options.
 options:
   jobs:
     description:

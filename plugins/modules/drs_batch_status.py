@@ -23,18 +23,8 @@ author:
   - hwcloud.drs maintainers (@hwcloud-drs)
 extends_documentation_fragment:
   - hwcloud.drs.connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads, so check mode runs it as usual.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so there is no difference to show.
-  action_group:
-    support: full
-    membership:
-      - hwcloud.drs.drs
-    description: Use C(group/hwcloud.drs.drs) in C(module_defaults) to set the connection options.
+  - hwcloud.drs.attributes
+  - hwcloud.drs.attributes.read_only
 options:
   jobs:
     description:
