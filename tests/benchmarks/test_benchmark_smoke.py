@@ -8,60 +8,24 @@ script runs end to end, that its table and JSON have the expected structure, and
 role's request counts equal the floor at N=10.
 """
 
-import importlib.util
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SCRIPT = os.path.join(REPO_ROOT, "benchmarks", "launch.py")
+from ansible_collections.hwcloud.drs.tests.support.benchmarks import load_script, run_script
+
 SMOKE_TIMEOUT = 300  # seconds; the run takes well under a minute on an idle 2-core machine
-STOP_GRACE = 30
 
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("hwcloud_drs_launch_benchmark", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_script()
-
-
-def stop(process):
-    """SIGTERM first: the script then stops its playbook and simulator and removes its temp files."""
-    process.terminate()
-    try:
-        return process.communicate(timeout=STOP_GRACE)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        return process.communicate()
-
-
-def run_script(args, cwd):
-    process = subprocess.Popen([sys.executable, SCRIPT] + args, cwd=str(cwd), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
-    try:
-        stdout, stderr = process.communicate(timeout=SMOKE_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        stdout, stderr = stop(process)
-        pytest.fail("benchmarks/launch.py did not finish in %ds:\n%s\n%s" % (SMOKE_TIMEOUT, stdout, stderr))
-    except BaseException:
-        stop(process)
-        raise
-    return process.returncode, stdout, stderr
+bench = load_script("launch.py")
 
 
 def test_quick_run_prints_the_table_writes_json_and_meets_the_floor(tmp_path):
     work = tmp_path / "work"
     results_path = tmp_path / "results.json"
     # the per-task cost (two more playbooks, plain ping and status tasks) is left out to keep this short
-    rc, stdout, stderr = run_script(["--quick", "--overhead-tasks", "0", "--profile-runs", "1",
-                                     "--json", str(results_path), "--work-dir", str(work)], tmp_path)
+    rc, stdout, stderr = run_script("launch.py", ["--quick", "--overhead-tasks", "0", "--profile-runs", "1",
+                                                  "--json", str(results_path), "--work-dir", str(work)],
+                                    tmp_path, SMOKE_TIMEOUT)
     assert rc == 0, stdout + stderr
 
     for heading in ("HTTP requests of the role per endpoint", "Wall time (s)",

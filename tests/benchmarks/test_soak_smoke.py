@@ -9,61 +9,25 @@ after exactly 250 progress lines, one line per poll, no "recursion" anywhere. Th
 the memory are measured and reported by the script, never asserted here.
 """
 
-import importlib.util
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SCRIPT = os.path.join(REPO_ROOT, "benchmarks", "soak.py")
+from ansible_collections.hwcloud.drs.tests.support.benchmarks import load_script, run_script
+
 POLLS = 250
 # The script bounds its playbook run itself (300 s + 3 s per poll); this is a last resort above that.
 SMOKE_TIMEOUT = 300 + 3 * POLLS + 120
-STOP_GRACE = 30
 
-
-def load_script():
-    sys.path.insert(0, os.path.dirname(SCRIPT))  # soak.py imports launch.py beside it
-    try:
-        spec = importlib.util.spec_from_file_location("hwcloud_drs_soak_benchmark", SCRIPT)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(os.path.dirname(SCRIPT))
-    return module
-
-
-soak = load_script()
-
-
-def stop(process):
-    """SIGTERM first: the script then stops its playbook and simulator and removes its temp files."""
-    process.terminate()
-    try:
-        return process.communicate(timeout=STOP_GRACE)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        return process.communicate()
+soak = load_script("soak.py")
 
 
 def test_a_wait_of_250_polls_completes_with_one_line_per_poll(tmp_path):
     work = tmp_path / "work"
     results_path = tmp_path / "soak.json"
-    process = subprocess.Popen([sys.executable, SCRIPT, "--polls", str(POLLS), "--json", str(results_path),
-                                "--work-dir", str(work)], cwd=str(tmp_path), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
-        stdout, stderr = process.communicate(timeout=SMOKE_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        stdout, stderr = stop(process)
-        pytest.fail("benchmarks/soak.py did not finish in %ds:\n%s\n%s" % (SMOKE_TIMEOUT, stdout, stderr))
-    except BaseException:
-        stop(process)
-        raise
-    assert process.returncode == 0, stdout + stderr
+    rc, stdout, stderr = run_script("soak.py", ["--polls", str(POLLS), "--json", str(results_path), "--work-dir", str(work)],
+                                    tmp_path, SMOKE_TIMEOUT)
+    assert rc == 0, stdout + stderr
     for measure in ("progress lines (polls still waiting)", "ratio last/first", "RSS growth MB",
                     "stdout lines per poll during the wait", "'recursion' in stdout/stderr"):
         assert measure in stdout, stdout
