@@ -8,174 +8,66 @@
 # every check as a labelled, timed stage. It keeps going after a failed stage,
 # prints a summary of all stages and exits non-zero if any failed.
 #
-# Stages (in this order; name some to run only those):
-#   venv       create/refresh .venv from requirements/test.txt (always runs)
-#   tree       copy the files git knows about into a temp ansible_collections/hwcloud/drs
-#   sanity     ansible-test sanity --venv (no ignore entries allowed)
-#   lint       ansible-lint, production profile, offline
-#   docs       build + install the collection tarball, check its contents and
-#              FILES.json, ansible-doc every module, antsibull-docs lint (alias: build)
-#   docsite    the HTML docsite (antsibull-docs + Sphinx, warnings are errors) into
-#              docs/build/html
-#   ee         execution environment: ansible-builder introspect finds requests,
-#              ansible-builder create accepts execution-environment.yml, and the
-#              context's own galaxy + introspect steps run (no container build)
-#   installed  release path: build, install into a clean path, verify, run the demo
-#              playbook from the INSTALLED copy against the simulator (twice)
-#   changelog  antsibull-changelog lint + "plugins/ or roles/ changed => fragment"
-#              + a dry-run release into a temp copy
-#   molecule   molecule test for every scenario found (skipped if none)
-#   oldest     the oldest supported ansible-core (requirements/core-2.16.txt, in
-#              .venv-core2.16): unit tests, and the installed demo run with it
-#   pytest     one pytest run over tests/ (unit, simulator, integration, awx, ...);
-#              last, so that its summary line closes the run
+# Arguments: stage names (only those run, in run order), `build` (= docs), `all`
+# (the default run: every stage but the release stages), `release` (every stage),
+# -h/--help. venv always runs, and tree whenever a stage that needs it runs.
 #
-# Release stages: not in the default run; `release` runs every stage above plus these
-# (or name one to run only it):
-#   sanity-oldest  ansible-test sanity --venv with the oldest ansible-core
-#   units-matrix   unit tests with every other supported ansible-core
-#                  (requirements/core-2.17.txt, core-2.18.txt)
-#   importer       galaxy-importer (Galaxy's import checks, ansible-lint included) on
-#                  the built tarball, offline, in .venv-release
-set -uo pipefail
+# More on some stages: sanity allows no entries in tests/sanity/ignore-*.txt; docs also checks
+# FILES.json; installed and oldest run the demo playbook twice against the simulator; changelog
+# wants a fragment when plugins/ or roles/ changed; molecule is skipped while there is no
+# scenario; ee builds no container image; pytest (unit, simulator, integration, awx, ...) goes
+# last in the default run, so that its summary line closes it. The extra ansible-core venvs
+# are .venv-core<version> (requirements/core-<version>.txt); importer runs offline in
+# .venv-release (requirements/release.txt).
+#
+# Environment:
+#   VENV_DIR        the venv to set up and use instead of .venv
+#   PYTHON          the interpreter that creates it (default: the first Python >= 3.11)
+#   PYTEST_WORKERS  pytest-xdist workers for the pytest runs (default 2; 0: no xdist)
+#   PYTEST_ARGS     more pytest arguments for the pytest stage (split at spaces)
+#   FAIL_FAST       set: after a failed stage, skip the rest (a failed venv always does)
+#   KEEP_TREE       set: keep the temp work dir (collection tree, builds, logs)
+#   DOCSITE_DIR     where docsite writes html/ (default docs/build)
+#   IMPORTER_STRICT set: galaxy-importer warnings fail the importer stage
+#   CI=true         pip without prompts or progress bars, and no colour (as with NO_COLOR set
+#                   or output that is not a terminal)
+set -euo pipefail
 
 REPO_ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
-cd "$REPO_ROOT" || exit 1
-# shellcheck source=scripts/lib/common.sh
-source "$REPO_ROOT/scripts/lib/common.sh"
+cd "$REPO_ROOT"
 LIB="$REPO_ROOT/scripts/lib"
-
-ALL_STAGES=(venv tree sanity lint docs docsite ee installed changelog molecule oldest pytest)
-RELEASE_STAGES=(sanity-oldest units-matrix importer)
-# Stages that work on the temp collection tree.
-declare -A NEEDS_TREE=([sanity]=1 [lint]=1 [docs]=1 [docsite]=1 [ee]=1 [installed]=1 [molecule]=1 [oldest]=1
-                       [sanity-oldest]=1 [importer]=1)
-declare -A TITLE=(
-    [venv]="virtualenv from requirements/test.txt"
-    [tree]="collection tree: git-known files -> temp ansible_collections/hwcloud/drs"
-    [sanity]="ansible-test sanity --venv"
-    [lint]="ansible-lint (production profile, offline)"
-    [docs]="collection build, tarball contents, install, ansible-doc, antsibull-docs lint"
-    [docsite]="docsite: antsibull-docs + Sphinx -> docs/build/html"
-    [ee]="execution environment: ansible-builder introspect + create"
-    [installed]="release path: build, install, verify, demo from the installed copy"
-    [changelog]="antsibull-changelog lint + fragment check + dry-run release"
-    [molecule]="molecule scenarios"
-    [pytest]="pytest over tests/"
-    [oldest]="oldest ansible-core (2.16): unit tests + installed demo"
-    [sanity-oldest]="ansible-test sanity --venv with the oldest ansible-core (2.16)"
-    [units-matrix]="unit tests on ansible-core 2.17 and 2.18"
-    [importer]="galaxy-importer on the tarball (offline)"
-)
-# Extra ansible-core versions (besides .venv's): requirements/core-<version>.txt each.
-OLDEST_CORE=2.16
-MATRIX_CORES=(2.17 2.18)
-
-usage() {
-    sed -n '4,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
-}
-
-# ---------------------------------------------------------------- arguments
-declare -A WANT=()
-for arg in "$@"; do
-    case $arg in
-        -h|--help) usage; exit 0 ;;
-        build) WANT[docs]=1 ;;
-        all) for s in "${ALL_STAGES[@]}"; do WANT[$s]=1; done ;;
-        release) for s in "${ALL_STAGES[@]}" "${RELEASE_STAGES[@]}"; do WANT[$s]=1; done ;;
-        *)
-            if [[ -n ${TITLE[$arg]+x} ]]; then WANT[$arg]=1
-            else err "unknown stage '$arg' (stages: ${ALL_STAGES[*]}; release stages: ${RELEASE_STAGES[*]}; all; release)"; exit 2; fi ;;
-    esac
-done
-if (( ${#WANT[@]} == 0 )); then
-    for s in "${ALL_STAGES[@]}"; do WANT[$s]=1; done
-fi
-WANT[venv]=1
-for s in "${!WANT[@]}"; do
-    [[ -n ${NEEDS_TREE[$s]:-} ]] && WANT[tree]=1
-done
-PLAN=()
-for s in "${ALL_STAGES[@]}" "${RELEASE_STAGES[@]}"; do
-    [[ -n ${WANT[$s]:-} ]] && PLAN+=("$s")
-done
-
-# ------------------------------------------------------------- environment
-export PIP_DISABLE_PIP_VERSION_CHECK=1
-export PYTHONUNBUFFERED=1
-if [[ "${CI:-}" == "true" ]]; then
-    export PIP_NO_INPUT=1 PIP_PROGRESS_BAR=off
-fi
-if (( ! USE_COLOR )); then
-    export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 NO_COLOR=1
-fi
-VENV="${VENV_DIR:-$REPO_ROOT/.venv}"
-REQUIREMENTS="$REPO_ROOT/requirements/test.txt"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/hwcloud-drs-test.XXXXXX") || die "cannot create a temp directory"
-COLLECTIONS_BASE="$WORK/tree"                    # ANSIBLE_COLLECTIONS_PATH for the stages
-TREE="$COLLECTIONS_BASE/ansible_collections/hwcloud/drs"
-
-cleanup() {
-    if [[ -n "${KEEP_TREE:-}" ]]; then
-        log "temp work dir kept: $WORK"
-    else
-        rm -rf -- "$WORK"
-    fi
-}
-trap cleanup EXIT
-trap 'err "interrupted"; exit 130' INT TERM
+# shellcheck source=scripts/lib/common.sh
+source "$LIB/common.sh"
+# shellcheck source=scripts/lib/steps.sh
+source "$LIB/steps.sh"
 
 # ------------------------------------------------------------------ stages
+# In run order: stage_NAME is the stage NAME (with _ for -).
+#
+# A stage returns 0 (passed), 200 (nothing to run yet: skipped) or any other status (failed).
+# The driver runs each but venv in a subshell, so a stage may cd and export freely, and all with
+# errexit off, so a stage checks each status itself: it goes on after a failed check that
+# leaves the next checks meaningful (rc=1) and stops where it does not (return 1).
 
 stage_venv() {
-    local python=${PYTHON:-} candidate want have
-    if [[ -z $python ]]; then
-        for candidate in python3.11 python3 python; do
-            if command -v "$candidate" >/dev/null 2>&1 &&
-               "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' 2>/dev/null; then
-                python=$candidate; break
-            fi
-        done
-    fi
-    [[ -n $python ]] || { err "need Python >= 3.11 (set PYTHON=...)"; return 1; }
-    [[ -f $REQUIREMENTS ]] || { err "missing $REQUIREMENTS"; return 1; }
-
-    # A venv that no longer runs (moved, Python removed) is rebuilt from scratch.
-    if [[ -e $VENV ]] && ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' 2>/dev/null; then
-        warn "$VENV is broken or too old: recreating it"
-        rm -rf -- "$VENV"
-    fi
-    if [[ ! -x $VENV/bin/python ]]; then
-        info "creating $(basename "$VENV") with $("$python" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
-        if ! "$python" -m venv "$VENV"; then
-            err "'$python -m venv' failed; on Debian/Ubuntu install the python3-venv package"
-            return 1
-        fi
-    fi
-
-    # Stamp: hash of the pins plus the interpreter version; re-install when either changes.
-    want="$(file_sha256 "$REQUIREMENTS") $("$VENV/bin/python" -c 'import sys; print(sys.version.split()[0])')"
-    have=$(cat "$VENV/.requirements.sha256" 2>/dev/null || true)
-    if [[ $want != "$have" ]]; then
-        info "installing requirements/test.txt (stamp ${have:+changed}${have:-missing})"
-        "$VENV/bin/python" -m pip install --quiet --quiet --disable-pip-version-check \
-            -r "$REQUIREMENTS" || { err "pip install -r requirements/test.txt failed"; return 1; }
-        printf '%s\n' "$want" > "$VENV/.requirements.sha256"
-    else
-        info "up to date (requirements/test.txt unchanged since the last install)"
-    fi
-    "$VENV/bin/python" -m pip check >/dev/null 2>&1 || warn "pip check reports conflicts in $VENV (run: $VENV/bin/python -m pip check)"
-    local version
+    local python version
+    python=$(find_python) || { err "need Python >= 3.11 (set PYTHON=...)"; return 1; }
+    ensure_venv "$VENV" "$REPO_ROOT/requirements/test.txt" "$python" || return 1
+    "$VENV/bin/python" -m pip check >/dev/null 2>&1 ||
+        warn "pip check reports conflicts in $VENV (run: $VENV/bin/python -m pip check)"
     version=$("$VENV/bin/ansible" --version 2>/dev/null)
     info "${version%%$'\n'*}, $("$VENV/bin/python" -V)"
+    # The one stage test.sh runs in its own shell: every later stage uses this venv's tools.
+    export VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH"
+    unset PYTHONHOME
 }
 
 stage_tree() {
+    local count
     command -v git >/dev/null 2>&1 || { err "git is required"; return 1; }
     git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { err "$REPO_ROOT is not a git work tree"; return 1; }
     rm -rf -- "$COLLECTIONS_BASE"
     mkdir -p -- "$TREE"
-    local count
     # Tracked + untracked-not-ignored files that exist (a deleted tracked file is skipped).
     git ls-files -z --cached --others --exclude-standard |
         while IFS= read -r -d '' f; do
@@ -187,7 +79,7 @@ stage_tree() {
 }
 
 stage_sanity() {
-    local f entries=0 shim pyver
+    local f entries=0
     # tests/sanity/ignore-*.txt must hold no entries: fix the code, do not ignore.
     for f in "$TREE"/tests/sanity/ignore-*.txt; do
         [[ -f $f ]] || continue
@@ -197,36 +89,26 @@ stage_sanity() {
             entries=1
         fi
     done
-    shim=$(python "$LIB/ansible_test_offline.py") || { err "could not prepare the pip bootstrap for ansible-test"; return 1; }
-    info "pip bootstrap for ansible-test venvs: $shim"
-    pyver=$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-    local color=no
-    (( USE_COLOR )) && color=yes
-    (cd "$TREE" && ansible-test sanity --venv --python "$pyver" --color "$color") || return 1
+    ansible_test_sanity || return 1
     return "$entries"
 }
 
 stage_lint() {
     local -a args=()
     (( USE_COLOR )) || args+=(--nocolor)
-    (cd "$TREE" && ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_BASE" ansible-lint "${args[@]}")
+    cd "$TREE" && ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_BASE" ansible-lint "${args[@]}"
 }
 
 stage_docs() {
-    local out="$WORK/build" install="$WORK/installed" tarball modules=() m rc=0 doc
-    rm -rf -- "$out" "$install"; mkdir -p -- "$out" "$install"
-    ansible-galaxy collection build --output-path "$out" "$TREE" | sed 's/^/    /' || return 1
-    tarball=$(find "$out" -maxdepth 1 -name 'hwcloud-drs-*.tar.gz' | head -n1)
-    [[ -f $tarball ]] || { err "no tarball was built"; return 1; }
+    local tarball install="$WORK/installed" installed m role doc rc=0
+    local -a modules=()
+    tarball=$(build_tarball "$WORK/build") || return 1
     info "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
-    python "$LIB/check_tarball.py" "$tarball" "$TREE" | sed 's/^/    /'
-    (( PIPESTATUS[0] == 0 )) || rc=1
-
-    ANSIBLE_COLLECTIONS_PATH="$install" ansible-galaxy collection install --offline -p "$install" "$tarball" \
-        >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log" >&2; err "collection install failed"; return 1; }
-    local installed="$install/ansible_collections/hwcloud/drs"
-    [[ -f $installed/MANIFEST.json ]] || { err "install did not produce $installed"; return 1; }
+    indented python "$LIB/check_tarball.py" "$tarball" "$TREE" || rc=1
+    install_tarball "$tarball" "$install" || return 1
     info "installed into a clean collections path"
+    installed="$install/ansible_collections/hwcloud/drs"
+    export ANSIBLE_COLLECTIONS_PATH="$install"
 
     for m in "$installed"/plugins/modules/*.py; do
         [[ -f $m && $(basename "$m") != __init__.py ]] && modules+=("$(basename "$m" .py)")
@@ -236,7 +118,7 @@ stage_docs() {
         return "$rc"
     fi
     for m in "${modules[@]}"; do
-        if doc=$(ANSIBLE_COLLECTIONS_PATH="$install" ansible-doc -t module "hwcloud.drs.$m" 2>"$WORK/doc.err") &&
+        if doc=$(ansible-doc -t module "hwcloud.drs.$m" 2>"$WORK/doc.err") &&
            ! grep -Eq 'WARNING|ERROR' "$WORK/doc.err" && grep -q "hwcloud.drs.$m" <<<"$doc"; then
             info "ansible-doc hwcloud.drs.$m: ok ($(wc -l <<<"$doc") lines)"
         else
@@ -245,11 +127,10 @@ stage_docs() {
             rc=1
         fi
     done
-    local role
     for role in "$installed"/roles/*/; do
         [[ -f $role/meta/argument_specs.yml || -f $role/meta/argument_specs.yaml ]] || continue
         role=$(basename "$role")
-        if ANSIBLE_COLLECTIONS_PATH="$install" ansible-doc -t role "hwcloud.drs.$role" >/dev/null 2>"$WORK/doc.err" &&
+        if ansible-doc -t role "hwcloud.drs.$role" >/dev/null 2>"$WORK/doc.err" &&
            ! grep -Eq 'WARNING|ERROR' "$WORK/doc.err"; then
             info "ansible-doc -t role hwcloud.drs.$role: ok"
         else
@@ -259,149 +140,13 @@ stage_docs() {
         fi
     done
     info "antsibull-docs lint-collection-docs --plugin-docs"
-    (cd "$install" && ANSIBLE_COLLECTIONS_PATH="$install" antsibull-docs --config-file "$LIB/antsibull.cfg" lint-collection-docs --plugin-docs \
-        "$installed" 2>&1 | sed 's/^/    /'; exit "${PIPESTATUS[0]}") || rc=1
+    (cd "$install" && indented antsibull-docs --config-file "$LIB/antsibull.cfg" lint-collection-docs \
+        --plugin-docs "$installed") || rc=1
     return "$rc"
 }
-
-stage_changelog() {
-    local rc=0
-    if [[ ! -f changelogs/config.yaml ]]; then
-        err "changelogs/config.yaml is missing (antsibull-changelog init .)"; return 1
-    fi
-    antsibull-changelog lint || rc=1
-    if [[ -f changelogs/changelog.yaml ]]; then
-        antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml || rc=1
-    fi
-    python "$LIB/changelog_fragment_check.py" | sed 's/^/    /'
-    (( PIPESTATUS[0] == 0 )) || rc=1
-    # The release itself is a maintainer's step (docs: guide_versions_and_releases); here it
-    # runs on a temp copy to prove today's fragments make a valid CHANGELOG.rst.
-    python "$LIB/changelog_release_check.py" "$REPO_ROOT" "$WORK/changelog-release" | sed 's/^/    /'
-    (( PIPESTATUS[0] == 0 )) || rc=1
-    return "$rc"
-}
-
-stage_molecule() {
-    local rc=0 dir glob
-    export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_BASE"
-    # A private ANSIBLE_HOME: molecule keeps its scenario state ("prepared", ...) and its
-    # copy of the collection under ANSIBLE_HOME, keyed only on the directory name ("drs").
-    # Sharing ~/.ansible would reuse a stale state from another checkout or an earlier run.
-    export ANSIBLE_HOME="$WORK/ansible-home"
-    mkdir -p -- "$ANSIBLE_HOME"
-    # location of scenarios : directory molecule runs from : glob
-    local -a spots=()
-    compgen -G "$TREE/molecule/*/molecule.yml" >/dev/null && spots+=("$TREE:molecule/*/molecule.yml")
-    compgen -G "$TREE/extensions/molecule/*/molecule.yml" >/dev/null && spots+=("$TREE:extensions/molecule/*/molecule.yml")
-    for dir in "$TREE"/roles/*/; do
-        compgen -G "${dir}molecule/*/molecule.yml" >/dev/null && spots+=("${dir%/}:molecule/*/molecule.yml")
-    done
-    if (( ${#spots[@]} == 0 )); then
-        info "no molecule scenarios (molecule/, extensions/molecule/, roles/*/molecule/) yet: skipped"
-        return 200
-    fi
-    local spot
-    for spot in "${spots[@]}"; do
-        dir=${spot%%:*}; glob=${spot#*:}
-        info "molecule test --all in ${dir#"$TREE"/} ($glob)"
-        (cd "$dir" && MOLECULE_GLOB="$glob" molecule test --all </dev/null) || rc=1
-    done
-    return "$rc"
-}
-
-stage_pytest() {
-    local -a args=(-p no:cacheprovider --rootdir "$REPO_ROOT")
-    local workers=${PYTEST_WORKERS:-2} d rc
-    [[ -d tests ]] || { err "no tests/ directory: there must always be tests"; return 1; }
-    for d in tests/sanity tests/output tests/integration/targets; do
-        [[ -e $d ]] && args+=(--ignore "$d")
-    done
-    # Any other ansible-test integration target (a directory with an 'aliases' file).
-    while IFS= read -r -d '' d; do
-        args+=(--ignore "$(dirname "$d")")
-    done < <(find tests -name aliases -type f -not -path 'tests/output/*' -print0 2>/dev/null)
-    if [[ $workers != 0 ]] && python -c 'import xdist' 2>/dev/null; then
-        # worksteal: a few long playbook-driven tests must not leave one worker idle at the end.
-        args+=(-n "$workers" --dist worksteal)
-    fi
-    if (( USE_COLOR )); then args+=(--color=yes); else args+=(--color=no); fi
-    # shellcheck disable=SC2206  # PYTEST_ARGS is deliberately word-split
-    [[ -n ${PYTEST_ARGS:-} ]] && args+=(${PYTEST_ARGS})
-    python -m pytest "${args[@]}" tests
-    rc=$?
-    if (( rc == 5 )); then
-        err "pytest collected no tests (exit 5): there must always be tests"
-    fi
-    return "$rc"
-}
-
-# ---------------------------------------------------------------- helpers
-
-# build_tarball OUTDIR [ANSIBLE_GALAXY]: build the collection from $TREE into OUTDIR, print its path.
-build_tarball() {
-    local out=$1 galaxy=${2:-ansible-galaxy} tarball
-    rm -rf -- "$out"; mkdir -p -- "$out"
-    "$galaxy" collection build --output-path "$out" "$TREE" >"$out.log" 2>&1 || { cat "$out.log" >&2; return 1; }
-    tarball=$(find "$out" -maxdepth 1 -name 'hwcloud-drs-*.tar.gz' | head -n1)
-    [[ -f $tarball ]] || { err "no tarball was built"; return 1; }
-    printf '%s\n' "$tarball"
-}
-
-# install_tarball TARBALL DEST [ANSIBLE_GALAXY]: install into the clean collections path DEST.
-install_tarball() {
-    local tarball=$1 dest=$2 galaxy=${3:-ansible-galaxy}
-    rm -rf -- "$dest"; mkdir -p -- "$dest"
-    ANSIBLE_COLLECTIONS_PATH="$dest" "$galaxy" collection install --offline -p "$dest" "$tarball" >"$dest.log" 2>&1 ||
-        { cat "$dest.log" >&2; err "collection install failed"; return 1; }
-    [[ -f $dest/ansible_collections/hwcloud/drs/MANIFEST.json ]] || { err "install did not produce hwcloud.drs in $dest"; return 1; }
-}
-
-# ensure_venv DIR REQUIREMENTS: a venv at DIR with the pins of REQUIREMENTS (and the files it
-# includes with -r), re-installed only when they (or the Python version) change.
-ensure_venv() {
-    local dir=$1 requirements=$2 want have f
-    if [[ -e $dir ]] && ! "$dir/bin/python" -c 'import sys' 2>/dev/null; then
-        warn "$dir is broken: recreating it"; rm -rf -- "$dir"
-    fi
-    if [[ ! -x $dir/bin/python ]]; then
-        info "creating $(basename "$dir")"
-        python -m venv "$dir" || { err "python -m venv $dir failed"; return 1; }
-    fi
-    want=$("$dir/bin/python" -c 'import sys; print(sys.version.split()[0])')
-    for f in "$requirements" $(sed -n 's/^-r[[:space:]]*//p' "$requirements"); do
-        [[ $f == /* ]] || [[ $f == "$requirements" ]] || f="$(dirname "$requirements")/$f"
-        want+=" $(file_sha256 "$f")"
-    done
-    have=$(cat "$dir/.requirements.sha256" 2>/dev/null || true)
-    if [[ $want != "$have" ]]; then
-        info "installing ${requirements#"$REPO_ROOT"/} into $(basename "$dir")"
-        "$dir/bin/python" -m pip install --quiet --quiet --disable-pip-version-check -r "$requirements" ||
-            { err "pip install -r $requirements failed"; return 1; }
-        printf '%s\n' "$want" > "$dir/.requirements.sha256"
-    else
-        info "$(basename "$dir") up to date"
-    fi
-}
-
-core_venv() { printf '%s\n' "$REPO_ROOT/.venv-core$1"; }
-
-# unit_tests PYTHON: tests/unit with that interpreter (and its ansible-core).
-unit_tests() {
-    local python=$1
-    local -a args=(-p no:cacheprovider --rootdir "$REPO_ROOT" -q)
-    if [[ ${PYTEST_WORKERS:-2} != 0 ]] && "$python" -c 'import xdist' 2>/dev/null; then
-        args+=(-n "${PYTEST_WORKERS:-2}")
-    fi
-    if (( USE_COLOR )); then args+=(--color=yes); else args+=(--color=no); fi
-    info "$("$python" -c 'from ansible.release import __version__; print("ansible-core", __version__)'): pytest tests/unit"
-    "$python" -m pytest "${args[@]}" tests/unit
-}
-
-# ---------------------------------------------------------- added stages
 
 stage_docsite() {
-    local site="$WORK/docsite" out="${DOCSITE_DIR:-$REPO_ROOT/docs/build}"
+    local site="$WORK/docsite" out="${DOCSITE_DIR:-$REPO_ROOT/docs/build}" pages f
     rm -rf -- "$site"; mkdir -p -- "$site"; chmod 755 "$site"  # antsibull-docs wants it not group/world-writable
     export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_BASE"
     antsibull-docs --config-file "$LIB/antsibull.cfg" sphinx-init --use-current --dest-dir "$site" \
@@ -418,7 +163,6 @@ stage_docsite() {
     rm -rf -- "$out"; mkdir -p -- "$out"
     info "sphinx-build (warnings are errors) -> ${out#"$REPO_ROOT"/}/html"
     (cd "$site" && sphinx-build -q -b html -d "$site/doctrees" -c . -W --keep-going rst "$out/html") || return 1
-    local pages
     pages=$(find "$out/html" -name '*.html' | wc -l)
     for f in collections/hwcloud/drs/index.html collections/hwcloud/drs/batch_launch_role.html \
              collections/hwcloud/drs/docsite/guide_awx.html; do
@@ -428,10 +172,10 @@ stage_docsite() {
 }
 
 stage_ee() {
-    local ee="$WORK/ee" ctx dump installed tarball rc=0
+    local ee="$WORK/ee" ctx="$WORK/ee/context" installed="$WORK/ee/usr-share-ansible/collections" dump tarball rc=0
     info "ansible-builder introspect on the collection tree"
     dump=$(ansible-builder introspect --sanitize "$COLLECTIONS_BASE" 2>&1) || { printf '%s\n' "$dump" >&2; return 1; }
-    printf '%s\n' "$dump" | sed 's/^/    /'
+    indented printf '%s\n' "$dump"
     grep -Eq "^- '?requests[^a-z].*from collection hwcloud\.drs" <<<"$dump" ||
         { err "introspection does not list requests for hwcloud.drs (meta/execution-environment.yml)"; rc=1; }
 
@@ -440,7 +184,6 @@ stage_ee() {
     cp -- "$REPO_ROOT/execution-environment.yml" "$ee/"
     tarball=$(build_tarball "$WORK/ee-build") || return 1
     cp -- "$tarball" "$ee/build/ee/hwcloud-drs.tar.gz" || return 1
-    ctx="$ee/context"
     (cd "$ee" && ansible-builder create -f execution-environment.yml -c "$ctx" --output-filename Containerfile \
         >"$ee/create.log" 2>&1) || { cat "$ee/create.log" >&2; err "ansible-builder create refused execution-environment.yml"; return 1; }
     [[ -f $ctx/Containerfile && -f $ctx/_build/collections/hwcloud-drs.tar.gz && -f $ctx/_build/requirements.yml ]] ||
@@ -450,7 +193,6 @@ stage_ee() {
 
     # What the image build would do with that context, minus the package manager: the
     # galaxy stage's install (from /build = _build) and the builder stage's introspection.
-    installed="$ee/usr-share-ansible/collections"
     mkdir -p -- "$installed"
     (cd "$ctx/_build" && ANSIBLE_COLLECTIONS_PATH="$installed" ANSIBLE_GALAXY_DISABLE_GPG_VERIFY=1 \
         ansible-galaxy collection install --offline -r requirements.yml --collections-path "$installed" \
@@ -472,59 +214,115 @@ stage_installed() {
     tarball=$(build_tarball "$WORK/installed-build") || return 1
     install_tarball "$tarball" "$install" || return 1
     info "installed $(basename "$tarball") into a clean path"
-    ANSIBLE_COLLECTIONS_PATH="$install" ansible-galaxy collection verify --offline hwcloud.drs 2>&1 | sed 's/^/    /'
-    (( PIPESTATUS[0] == 0 )) || { err "the installed files do not match MANIFEST.json/FILES.json"; return 1; }
-    python "$LIB/installed_demo.py" "$install" "$(command -v ansible-playbook)" | sed 's/^/    /'
-    return "${PIPESTATUS[0]}"
+    ANSIBLE_COLLECTIONS_PATH="$install" indented ansible-galaxy collection verify --offline hwcloud.drs ||
+        { err "the installed files do not match MANIFEST.json/FILES.json"; return 1; }
+    installed_demo "$install"
 }
 
-stage_oldest() {
-    local venv tarball install="$WORK/oldest-path" rc=0
-    venv=$(core_venv "$OLDEST_CORE")
-    ensure_venv "$venv" "$REPO_ROOT/requirements/core-$OLDEST_CORE.txt" || return 1
-    unit_tests "$venv/bin/python" || rc=1
-    # The release path with the oldest ansible-galaxy and ansible-playbook.
-    tarball=$(build_tarball "$WORK/oldest-build" "$venv/bin/ansible-galaxy") || return 1
-    install_tarball "$tarball" "$install" "$venv/bin/ansible-galaxy" || return 1
-    local version
-    version=$("$venv/bin/ansible-galaxy" --version)
-    info "built and installed with ${version%%$'\n'*}"
-    "$venv/bin/python" "$LIB/installed_demo.py" "$install" "$venv/bin/ansible-playbook" | sed 's/^/    /'
-    (( PIPESTATUS[0] == 0 )) || rc=1
+stage_changelog() {
+    local rc=0
+    if [[ ! -f changelogs/config.yaml ]]; then
+        err "changelogs/config.yaml is missing (antsibull-changelog init .)"; return 1
+    fi
+    antsibull-changelog lint || rc=1
+    if [[ -f changelogs/changelog.yaml ]]; then
+        antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml || rc=1
+    fi
+    indented python "$LIB/changelog_fragment_check.py" || rc=1
+    # The release itself is a maintainer's step (docs: guide_versions_and_releases); here it
+    # runs on a temp copy to prove today's fragments make a valid CHANGELOG.rst.
+    indented python "$LIB/changelog_release_check.py" "$REPO_ROOT" "$WORK/changelog-release" || rc=1
     return "$rc"
 }
 
+stage_molecule() {
+    local rc=0 dir glob spot
+    local -a spots=()
+    export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_BASE"
+    # A private ANSIBLE_HOME: molecule keeps its scenario state ("prepared", ...) and its
+    # copy of the collection under ANSIBLE_HOME, keyed only on the directory name ("drs").
+    # Sharing ~/.ansible would reuse a stale state from another checkout or an earlier run.
+    export ANSIBLE_HOME="$WORK/ansible-home"
+    mkdir -p -- "$ANSIBLE_HOME"
+    # location of scenarios : directory molecule runs from : glob
+    compgen -G "$TREE/molecule/*/molecule.yml" >/dev/null && spots+=("$TREE:molecule/*/molecule.yml")
+    compgen -G "$TREE/extensions/molecule/*/molecule.yml" >/dev/null && spots+=("$TREE:extensions/molecule/*/molecule.yml")
+    for dir in "$TREE"/roles/*/; do
+        compgen -G "${dir}molecule/*/molecule.yml" >/dev/null && spots+=("${dir%/}:molecule/*/molecule.yml")
+    done
+    if (( ${#spots[@]} == 0 )); then
+        info "no molecule scenarios (molecule/, extensions/molecule/, roles/*/molecule/) yet: skipped"
+        return 200
+    fi
+    for spot in "${spots[@]}"; do
+        dir=${spot%%:*}; glob=${spot#*:}
+        info "molecule test --all in ${dir#"$TREE"/} ($glob)"
+        (cd "$dir" && MOLECULE_GLOB="$glob" molecule test --all </dev/null) || rc=1
+    done
+    return "$rc"
+}
+
+stage_oldest() {
+    local bin tarball install="$WORK/oldest-path" version rc=0
+    bin=$(core_bin "$OLDEST_CORE")
+    core_venv "$OLDEST_CORE" || return 1
+    unit_tests "$bin" || rc=1
+    # The release path with the oldest ansible-galaxy and ansible-playbook.
+    tarball=$(build_tarball "$WORK/oldest-build" "$bin") || return 1
+    install_tarball "$tarball" "$install" "$bin" || return 1
+    version=$("$bin/ansible-galaxy" --version)
+    info "built and installed with ${version%%$'\n'*}"
+    installed_demo "$install" "$bin" || rc=1
+    return "$rc"
+}
+
+# Last in the default run, so that its summary line closes the run.
+stage_pytest() {
+    local -a args=()
+    local d rc=0
+    [[ -d tests ]] || { err "no tests/ directory: there must always be tests"; return 1; }
+    for d in tests/sanity tests/output tests/integration/targets; do
+        [[ -e $d ]] && args+=(--ignore "$d")
+    done
+    # Any other ansible-test integration target (a directory with an 'aliases' file).
+    while IFS= read -r -d '' d; do
+        args+=(--ignore "$(dirname "$d")")
+    done < <(find tests -name aliases -type f -not -path 'tests/output/*' -print0 2>/dev/null)
+    # shellcheck disable=SC2206  # PYTEST_ARGS is deliberately word-split
+    [[ -n ${PYTEST_ARGS:-} ]] && args+=(${PYTEST_ARGS})
+    run_pytest "$VENV/bin" "${args[@]}" tests || rc=$?
+    if (( rc == 5 )); then
+        err "pytest collected no tests (exit 5): there must always be tests"
+    fi
+    return "$rc"
+}
+
+# ---- release stages: after the default run's, with `release` or by name
+
 stage_sanity_oldest() {
-    local venv shim color=no
-    venv=$(core_venv "$OLDEST_CORE")
-    ensure_venv "$venv" "$REPO_ROOT/requirements/core-$OLDEST_CORE.txt" || return 1
-    shim=$("$venv/bin/python" "$LIB/ansible_test_offline.py") || { err "could not prepare the pip bootstrap for ansible-test"; return 1; }
-    info "pip bootstrap for ansible-test venvs: $shim"
-    (( USE_COLOR )) && color=yes
-    (cd "$TREE" && PATH="$venv/bin:$PATH" ansible-test sanity --venv --python "$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" --color "$color")
+    core_venv "$OLDEST_CORE" || return 1
+    ansible_test_sanity "$(core_bin "$OLDEST_CORE")"
 }
 
 stage_units_matrix() {
-    local core venv rc=0
+    local core rc=0
     for core in "${MATRIX_CORES[@]}"; do
-        venv=$(core_venv "$core")
-        ensure_venv "$venv" "$REPO_ROOT/requirements/core-$core.txt" || { rc=1; continue; }
-        unit_tests "$venv/bin/python" || rc=1
+        core_venv "$core" || { rc=1; continue; }
+        unit_tests "$(core_bin "$core")" || rc=1
     done
     return "$rc"
 }
 
 stage_importer() {
-    local venv="$REPO_ROOT/.venv-release" tarball log="$WORK/importer.log" home="$WORK/importer-home" rc errors warnings
-    ensure_venv "$venv" "$REPO_ROOT/requirements/release.txt" || return 1
+    local release="$REPO_ROOT/.venv-release" tarball log="$WORK/importer.log" home="$WORK/importer-home" rc=0 errors warnings
+    ensure_venv "$release" "$REPO_ROOT/requirements/release.txt" || return 1
     tarball=$(build_tarball "$WORK/importer-build") || return 1
     mkdir -p -- "$home/tmp"
-    info "galaxy-importer $("$venv/bin/python" -c 'from importlib.metadata import version; print(version("galaxy-importer"))') on $(basename "$tarball") (ansible-test off: it needs containers)"
+    info "galaxy-importer $("$release/bin/python" -c 'from importlib.metadata import version; print(version("galaxy-importer"))') on $(basename "$tarball") (ansible-test off: it needs containers)"
     # Its own HOME: ansible-lint and ansible-galaxy inside it write below ~/.ansible and ~/.cache.
-    (cd "$home" && HOME="$home" ANSIBLE_HOME="$home/.ansible" PATH="$venv/bin:$PATH" \
+    (cd "$home" && HOME="$home" ANSIBLE_HOME="$home/.ansible" PATH="$release/bin:$PATH" \
         GALAXY_IMPORTER_CONFIG="$LIB/galaxy-importer.cfg" GALAXY_IMPORTER_ANSIBLE_LOCAL_TMP="$home/tmp" \
-        "$venv/bin/python" -m galaxy_importer.main "$tarball" >"$log" 2>&1)
-    rc=$?
+        "$release/bin/python" -m galaxy_importer.main "$tarball" >"$log" 2>&1) || rc=$?
     sed 's/^/    /' "$log"
     errors=$(grep -cE '^(ERROR|CRITICAL)' "$log")
     warnings=$(grep -cE '^WARNING' "$log")
@@ -534,6 +332,98 @@ stage_importer() {
     if [[ -n ${IMPORTER_STRICT:-} ]] && (( warnings > 0 )); then rc=1; fi
     return "$rc"
 }
+
+# The stages in run order, each the function stage_NAME above (_ for -):
+# NAME, when it runs (default: in every run; release: with `release` or by name), whether it
+# works on the temp collection tree, and its title.
+STAGE_TABLE='
+venv           default  -     virtualenv from requirements/test.txt
+tree           default  -     collection tree: git-known files -> temp ansible_collections/hwcloud/drs
+sanity         default  tree  ansible-test sanity --venv
+lint           default  tree  ansible-lint (production profile, offline)
+docs           default  tree  collection build, tarball contents, install, ansible-doc, antsibull-docs lint
+docsite        default  tree  docsite: antsibull-docs + Sphinx -> docs/build/html
+ee             default  tree  execution environment: ansible-builder introspect + create
+installed      default  tree  release path: build, install, verify, demo from the installed copy
+changelog      default  -     antsibull-changelog lint + fragment check + dry-run release
+molecule       default  tree  molecule scenarios
+oldest         default  tree  oldest ansible-core (2.16): unit tests + installed demo
+pytest         default  -     pytest over tests/
+sanity-oldest  release  tree  ansible-test sanity --venv with the oldest ansible-core (2.16)
+units-matrix   release  -     unit tests on ansible-core 2.17 and 2.18
+importer       release  tree  galaxy-importer on the tarball (offline)
+'
+# The extra ansible-core versions, besides .venv's, for the stages.
+# shellcheck disable=SC2034
+OLDEST_CORE=2.16 MATRIX_CORES=(2.17 2.18)
+
+ALL_STAGES=() RELEASE_STAGES=()
+declare -A TITLE=() NEEDS_TREE=()
+while read -r name when tree title; do
+    [[ -n $name ]] || continue
+    declare -F "stage_${name//-/_}" >/dev/null || die "stage $name has no function stage_${name//-/_}"
+    if [[ $when == default ]]; then ALL_STAGES+=("$name"); else RELEASE_STAGES+=("$name"); fi
+    if [[ $tree == tree ]]; then NEEDS_TREE[$name]=1; fi
+    TITLE[$name]=$title
+done <<<"$STAGE_TABLE"
+
+usage() {
+    local s
+    sed -n '4,/^[^#]/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    printf '\nStages, in run order:\n'
+    for s in "${ALL_STAGES[@]}"; do printf '  %-14s %s\n' "$s" "${TITLE[$s]}"; done
+    printf '\nRelease stages, after those (run by the argument release, or by name):\n'
+    for s in "${RELEASE_STAGES[@]}"; do printf '  %-14s %s\n' "$s" "${TITLE[$s]}"; done
+}
+
+# ---------------------------------------------------------------- arguments
+declare -A WANT=()
+for arg in "$@"; do
+    case $arg in
+        -h|--help) usage; exit 0 ;;
+        build) WANT[docs]=1 ;;
+        all) for s in "${ALL_STAGES[@]}"; do WANT[$s]=1; done ;;
+        release) for s in "${ALL_STAGES[@]}" "${RELEASE_STAGES[@]}"; do WANT[$s]=1; done ;;
+        *)
+            if [[ -n $arg && -n ${TITLE[$arg]+x} ]]; then WANT[$arg]=1
+            else err "unknown stage '$arg' (stages: ${ALL_STAGES[*]}; release stages: ${RELEASE_STAGES[*]}; all; release)"; exit 2; fi ;;
+    esac
+done
+if (( ${#WANT[@]} == 0 )); then
+    for s in "${ALL_STAGES[@]}"; do WANT[$s]=1; done
+fi
+WANT[venv]=1
+for s in "${!WANT[@]}"; do
+    if [[ -n ${NEEDS_TREE[$s]:-} ]]; then WANT[tree]=1; fi
+done
+PLAN=()
+for s in "${ALL_STAGES[@]}" "${RELEASE_STAGES[@]}"; do
+    if [[ -n ${WANT[$s]:-} ]]; then PLAN+=("$s"); fi
+done
+
+# ------------------------------------------------------------- environment
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+export PYTHONUNBUFFERED=1
+if [[ "${CI:-}" == "true" ]]; then
+    export PIP_NO_INPUT=1 PIP_PROGRESS_BAR=off
+fi
+if (( ! USE_COLOR )); then
+    export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 NO_COLOR=1
+fi
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/hwcloud-drs-test.XXXXXX") || die "cannot create a temp directory"
+COLLECTIONS_BASE="$WORK/tree"                    # ANSIBLE_COLLECTIONS_PATH for the stages
+# shellcheck disable=SC2034  # the stages' paths
+VENV="${VENV_DIR:-$REPO_ROOT/.venv}" TREE="$COLLECTIONS_BASE/ansible_collections/hwcloud/drs"
+
+cleanup() {
+    if [[ -n "${KEEP_TREE:-}" ]]; then
+        log "temp work dir kept: $WORK"
+    else
+        rm -rf -- "$WORK"
+    fi
+}
+trap cleanup EXIT
+trap 'err "interrupted"; exit 130' INT TERM
 
 # ------------------------------------------------------------------- driver
 log "${C_BOLD}hwcloud.drs test run${C_RESET}: stages ${PLAN[*]}${CI:+ (CI=$CI)}"
@@ -551,14 +441,13 @@ for stage in "${PLAN[@]}"; do
     fi
     stage_header "$stage" "${TITLE[$stage]}"
     start=$(now_ms)
+    rc=0
+    # Called from a || list, a stage runs with errexit off (see the stages above). venv
+    # runs in this shell, as its PATH is every later stage's; the others in a subshell.
     if [[ $stage == venv ]]; then
-        stage_venv; rc=$?
-        if (( rc == 0 )); then
-            export VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH"
-            unset PYTHONHOME
-        fi
+        stage_venv || rc=$?
     else
-        ( "stage_${stage//-/_}" ); rc=$?
+        ( "stage_${stage//-/_}" ) || rc=$?
     fi
     elapsed=$(( $(now_ms) - start ))
     case $rc in

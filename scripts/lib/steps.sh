@@ -1,0 +1,128 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The steps that several stages of scripts/test.sh share (scripts/lib/stages.sh), written
+# once here so that the stages cannot drift apart. Sourced, not executed.
+#
+# A BIN argument is the bin/ directory of the venv whose tools a step uses; it defaults to
+# .venv's ($VENV/bin), so that the extra ansible-core venvs go through the same steps.
+
+# indented CMD...: CMD's output (stdout and stderr) indented under the stage's own lines;
+# returns CMD's status, not sed's.
+indented() {
+    "$@" 2>&1 | sed 's/^/    /'
+    return "${PIPESTATUS[0]}"
+}
+
+py311() { "$1" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' 2>/dev/null; }
+
+# find_python: the interpreter .venv is made from: $PYTHON as given, else the first Python
+# >= 3.11 on PATH.
+find_python() {
+    local candidate
+    if [[ -n ${PYTHON:-} ]]; then printf '%s\n' "$PYTHON"; return; fi
+    for candidate in python3.11 python3 python; do
+        if command -v "$candidate" >/dev/null 2>&1 && py311 "$candidate"; then
+            printf '%s\n' "$candidate"; return
+        fi
+    done
+    return 1
+}
+
+# ensure_venv DIR REQUIREMENTS [PYTHON]: a venv at DIR (made with PYTHON, default the python on
+# PATH) with the pins of REQUIREMENTS, re-installed only when they, a file they include with
+# -r, or the venv's Python version change, so that an unchanged venv costs no index access.
+ensure_venv() {
+    local dir=$1 requirements=$2 python=${3:-python} name want='' have f
+    name=$(basename "$dir")
+    [[ -f $requirements ]] || { err "missing $requirements"; return 1; }
+    # A venv that no longer runs (moved, Python removed) is rebuilt from scratch.
+    if [[ -e $dir ]] && ! py311 "$dir/bin/python"; then
+        warn "$dir is broken or too old: recreating it"
+        rm -rf -- "$dir"
+    fi
+    if [[ ! -x $dir/bin/python ]]; then
+        info "creating $name with $("$python" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
+        if ! "$python" -m venv "$dir"; then
+            err "'$python -m venv $dir' failed; on Debian/Ubuntu install the python3-venv package"
+            return 1
+        fi
+    fi
+    for f in "$requirements" $(sed -n 's/^-r[[:space:]]*//p' "$requirements"); do
+        [[ $f == /* || $f == "$requirements" ]] || f="$(dirname "$requirements")/$f"
+        want+="$(file_sha256 "$f") "
+    done
+    want+=$("$dir/bin/python" -c 'import sys; print(sys.version.split()[0])')
+    have=$(cat "$dir/.requirements.sha256" 2>/dev/null || true)
+    if [[ $want != "$have" ]]; then
+        info "installing ${requirements#"$REPO_ROOT"/} into $name (stamp ${have:+changed}${have:-missing})"
+        "$dir/bin/python" -m pip install --quiet --quiet --disable-pip-version-check -r "$requirements" ||
+            { err "pip install -r ${requirements#"$REPO_ROOT"/} failed"; return 1; }
+        printf '%s\n' "$want" > "$dir/.requirements.sha256"
+    else
+        info "$name up to date (${requirements#"$REPO_ROOT"/} unchanged since the last install)"
+    fi
+}
+
+# core_bin VERSION / core_venv VERSION: the venv of an extra ansible-core version, from
+# requirements/core-VERSION.txt.
+core_bin() { printf '%s\n' "$REPO_ROOT/.venv-core$1/bin"; }
+core_venv() { ensure_venv "$REPO_ROOT/.venv-core$1" "$REPO_ROOT/requirements/core-$1.txt"; }
+
+# build_tarball OUTDIR [BIN]: build the collection from $TREE into OUTDIR, print its path.
+build_tarball() {
+    local out=$1 bin=${2:-$VENV/bin} tarball
+    rm -rf -- "$out"; mkdir -p -- "$out"
+    "$bin/ansible-galaxy" collection build --output-path "$out" "$TREE" >"$out.log" 2>&1 ||
+        { cat "$out.log" >&2; err "collection build failed"; return 1; }
+    tarball=$(find "$out" -maxdepth 1 -name 'hwcloud-drs-*.tar.gz' | head -n1)
+    [[ -f $tarball ]] || { err "no tarball was built"; return 1; }
+    printf '%s\n' "$tarball"
+}
+
+# install_tarball TARBALL DEST [BIN]: install into the clean collections path DEST.
+install_tarball() {
+    local tarball=$1 dest=$2 bin=${3:-$VENV/bin}
+    rm -rf -- "$dest"; mkdir -p -- "$dest"
+    ANSIBLE_COLLECTIONS_PATH="$dest" "$bin/ansible-galaxy" collection install --offline -p "$dest" "$tarball" \
+        >"$dest.log" 2>&1 || { cat "$dest.log" >&2; err "collection install failed"; return 1; }
+    [[ -f $dest/ansible_collections/hwcloud/drs/MANIFEST.json ]] ||
+        { err "install did not produce hwcloud.drs in $dest"; return 1; }
+}
+
+# installed_demo DEST [BIN]: the demo playbook from the copy installed in DEST, against the
+# simulator (scripts/lib/installed_demo.py), with BIN's Python and ansible-playbook.
+installed_demo() {
+    local bin=${2:-$VENV/bin}
+    indented "$bin/python" "$LIB/installed_demo.py" "$1" "$bin/ansible-playbook"
+}
+
+# ansible_test_sanity [BIN]: ansible-test sanity --venv on $TREE with BIN's ansible-core.
+ansible_test_sanity() {
+    local bin=${1:-$VENV/bin} shim color=no
+    # ansible-test's venvs would download get-pip.py, whose host is not reachable everywhere.
+    shim=$("$bin/python" "$LIB/ansible_test_offline.py") ||
+        { err "could not prepare the pip bootstrap for ansible-test"; return 1; }
+    info "pip bootstrap for ansible-test venvs: $shim"
+    if (( USE_COLOR )); then color=yes; fi
+    (cd "$TREE" && PATH="$bin:$PATH" ansible-test sanity --venv --color "$color" \
+        --python "$("$bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')")
+}
+
+# run_pytest BIN ARG...: pytest with the options every run shares.
+run_pytest() {
+    local python=$1/python workers=${PYTEST_WORKERS:-2}
+    shift
+    local -a args=(-p no:cacheprovider --rootdir "$REPO_ROOT")
+    if [[ $workers != 0 ]] && "$python" -c 'import xdist' 2>/dev/null; then
+        # worksteal: a few long playbook-driven tests must not leave one worker idle at the end.
+        args+=(-n "$workers" --dist worksteal)
+    fi
+    if (( USE_COLOR )); then args+=(--color=yes); else args+=(--color=no); fi
+    "$python" -m pytest "${args[@]}" "$@"
+}
+
+# unit_tests BIN: tests/unit with BIN's Python and ansible-core.
+unit_tests() {
+    info "$("$1/python" -c 'from ansible.release import __version__; print("ansible-core", __version__)'): pytest tests/unit"
+    run_pytest "$1" -q tests/unit
+}
