@@ -31,7 +31,7 @@ import pytest
 from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.hwcloud.drs.plugins.module_utils import _waiter
-from ansible_collections.hwcloud.drs.tests.support.modules import HW_VARIABLES, module_args
+from ansible_collections.hwcloud.drs.tests.support.modules import HW_VARIABLES, ModuleRun, module_args
 
 _REAL_SLEEP = time.sleep
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -77,38 +77,6 @@ def processed_starts(sim):
 
 
 # -- in-process module runs ------------------------------------------------------------------
-
-class ModuleRun:
-    def __init__(self, result, output, error, elapsed, sleeps):
-        self.result = result
-        self.output = output
-        self.error = error          # a traceback when main() raised instead of exiting
-        self.elapsed = elapsed
-        self.sleeps = sleeps        # seconds the test's thread asked to sleep (skipped)
-
-    @property
-    def failed(self):
-        return bool(self.result.get("failed"))
-
-    @property
-    def msg(self):
-        return self.result.get("msg") or ""
-
-    @property
-    def warnings(self):
-        """Warning texts (ansible-core 2.19 reports them as structured summaries)."""
-        return [json.dumps(warning) if not isinstance(warning, str) else warning
-                for warning in self.result.get("warnings", [])]
-
-    @property
-    def traceback(self):
-        """The traceback, if the module crashed instead of reporting (None when it did not)."""
-        if self.error:
-            return self.error
-        if "exception" in self.result or "Traceback (most recent call last)" in self.output:
-            return self.result.get("exception") or self.output
-        return None
-
 
 class _FakeClock:
     """A ``time`` stand-in for a module: sleeping advances the clock at once (or, ``real``, sleeps)."""
@@ -204,7 +172,7 @@ def run_module_in_process(module, args, check_mode=False, diff=False, real_waits
     except ValueError:
         result = {}
         error = error or "no JSON result; output: %r" % output[-2000:]
-    return ModuleRun(result, output, error, time.monotonic() - began, sleeps)
+    return ModuleRun(result, output, error=error, elapsed=time.monotonic() - began, sleeps=sleeps)
 
 
 def connection(sim, **overrides):

@@ -42,3 +42,38 @@ def module_args(args):
             _internal.is_controller = False
         patches.enter_context(patch_module_args(args))
         yield
+
+
+class ModuleRun:
+    """What one run of a module's ``main()`` in the test's process printed and did."""
+
+    def __init__(self, result, output, exit_code=None, error=None, elapsed=None, sleeps=()):
+        self.result = result
+        self.output = output
+        self.exit_code = exit_code
+        self.error = error          # a traceback when main() raised instead of exiting
+        self.elapsed = elapsed
+        self.sleeps = list(sleeps)  # seconds the module asked to sleep (skipped)
+
+    @property
+    def failed(self):
+        return bool(self.result.get("failed"))
+
+    @property
+    def msg(self):
+        return self.result.get("msg") or ""
+
+    @property
+    def warnings(self):
+        """Warning texts (ansible-core 2.19 reports them as structured summaries)."""
+        return [json.dumps(warning) if not isinstance(warning, str) else warning
+                for warning in self.result.get("warnings", [])]
+
+    @property
+    def traceback(self):
+        """The traceback, if the module crashed instead of reporting (None when it did not)."""
+        if self.error:
+            return self.error
+        if "exception" in self.result or "Traceback (most recent call last)" in self.output:
+            return self.result.get("exception") or self.output
+        return None

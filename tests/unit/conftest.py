@@ -7,20 +7,9 @@ import json
 
 import pytest
 
-from ansible_collections.hwcloud.drs.tests.support.modules import HW_VARIABLES, module_args
+from ansible_collections.hwcloud.drs.tests.support.modules import HW_VARIABLES, ModuleRun, module_args
 
 PROJECT_ID = "054ba152d480d55b2f5dc0069e7ddef0"
-
-
-class ModuleRun:
-    def __init__(self, exit_code, result, output):
-        self.exit_code = exit_code
-        self.result = result
-        self.output = output
-
-    @property
-    def failed(self):
-        return bool(self.result.get("failed"))
 
 
 @pytest.fixture
@@ -37,7 +26,7 @@ def run_module(capsys, monkeypatch):
             with pytest.raises(SystemExit) as stopped:
                 main()
         output = capsys.readouterr().out
-        return ModuleRun(stopped.value.code, json.loads(output), output)
+        return ModuleRun(json.loads(output), output, exit_code=stopped.value.code)
 
     return run
 
