@@ -22,14 +22,14 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_plan import batch_launch_plan
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC, ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of
 from ansible_collections.hwcloud.drs.plugins.modules.drs_async_commit import DrsAsyncCommit
 from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_precheck import DrsBatchPrecheck
 from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_start import DrsBatchStart
 from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_status import DrsBatchStatus
 from ansible_collections.hwcloud.drs.plugins.modules.drs_job_info import DrsJobInfo
-from ansible_collections.hwcloud.drs.plugins.plugin_utils._in_process import masked, run_module
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._in_process import connect, masked, run_module
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import poll
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._summary import launch_summary
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._waits import PrecheckWait, StatusWait
@@ -58,12 +58,14 @@ class Launch:
         self.variables = variables
         self.plan = plan
         self.connection = connection
+        self.client, self.secrets, self.warnings = None, set(), []
         self.check_mode = check_mode
         self.diff = diff
-        self.commits, self.starts, self.waits, self.unplanned, self.warnings = [], [], [], [], []
+        self.commits, self.starts, self.waits, self.unplanned = [], [], [], []
         self.changed = False
 
     def run(self):
+        self.connect()
         found_ids = self.find()
         created_ids = self.commit()
         groups = self.arrange(found_ids)
@@ -73,6 +75,14 @@ class Launch:
                       progress_label="Creating the committed tasks")
         for index, group in enumerate(groups):
             self.launch_group(index, len(groups), group)
+
+    def connect(self):
+        """One client for every step and poll: one IAM token (fetched again only once it expired) and
+        kept-alive connections. The connection options still go to each run, which checks them."""
+        try:
+            self.client, self.secrets, self.warnings = connect(self.connection)
+        except ModuleFailure as failure:
+            raise StepFailed("Connect to the DRS API", failure.result)
 
     def find(self):
         job_filter = self.plan["job_filter"]
@@ -145,7 +155,8 @@ class Launch:
         return answer
 
     def answer(self, module_class, args):
-        answer = run_module(module_class, dict(self.connection, **args), self.check_mode, self.diff)
+        answer = run_module(module_class, dict(self.connection, **args), self.check_mode, self.diff, client=self.client,
+                            no_log_values=self.secrets)
         self.warnings.extend(warning for warning in answer.pop("warnings", []) if warning not in self.warnings)
         self.changed = self.changed or bool(answer.get("changed"))
         return answer
@@ -199,4 +210,4 @@ class ActionModule(ActionBase):
         elif plan["set_stats"]:
             result["ansible_stats"] = dict(data=dict(batch_launch={task_vars["inventory_hostname"]: summary}),
                                            per_host=False, aggregate=True)
-        return masked(result, validation._no_log_values)  # pylint: disable=protected-access
+        return masked(result, set(validation._no_log_values) | launch.secrets)  # pylint: disable=protected-access

@@ -369,11 +369,18 @@ class DrsClient:
             url += "?" + canonical_query(query)
         data = json.dumps(body, separators=(",", ":")).encode("utf-8") if body is not None else b""
         headers = {"Content-Type": "application/json", "X-Language": self.language, "X-Project-Id": self.project_id}
-        if isinstance(self.auth, PasswordAuth) and self.auth.token is None:
+        fetched = isinstance(self.auth, PasswordAuth) and self.auth.token is None
+        if fetched:
             self.auth.accept_token(self._iam_token(self.auth))
-        headers.update(self.auth.headers(method, self.host, path, query, headers, data))
-        headers["User-Agent"] = self.user_agent
-        response = self.send(method, url, path, headers, data, idempotent)
+        try:
+            response = self._send_signed(method, url, path, query, headers, data, idempotent)
+        except DrsApiError as exc:
+            # An IAM token lasts 24 hours: one that expires during a long wait is fetched again,
+            # once. DRS refused the request (401), so sending it again cannot act twice.
+            if exc.status != 401 or not isinstance(self.auth, PasswordAuth) or fetched:
+                raise
+            self.auth.accept_token(self._iam_token(self.auth))
+            response = self._send_signed(method, url, path, query, headers, data, idempotent)
         try:
             payload = response.json() if response.content else {}
         except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
@@ -383,6 +390,11 @@ class DrsClient:
                               method, path, status=response.status_code, request_id=_request_id(response),
                               outcome_unknown=not idempotent, transient=True)
         return payload
+
+    def _send_signed(self, method, url, path, query, headers, data, idempotent):
+        headers = dict(headers, **self.auth.headers(method, self.host, path, query, headers, data))
+        headers["User-Agent"] = self.user_agent
+        return self.send(method, url, path, headers, data, idempotent)
 
     def _iam_token(self, auth):
         """A project-scoped token from IAM for the user and password of ``auth``."""

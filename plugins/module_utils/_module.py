@@ -134,9 +134,10 @@ class DrsModule:
             self.module.fail_json(**failure.result)
         self.module.exit_json(**result)
 
-    def answer(self):
+    def answer(self, client=None):
+        """The result of ``run()``, with ``client`` if one is given (else one built from the options)."""
         try:
-            self.client = self.build_client()
+            self.client = client or self.build_client()
             return self.run()
         except InputError as exc:
             raise ModuleFailure(dict(msg=str(exc)))

@@ -20,7 +20,8 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import HAS_REQUESTS
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC, DrsModule, ModuleFailure
 
 
 class ControllerModule:
@@ -37,22 +38,44 @@ class ControllerModule:
         self.warnings.append(warning)
 
 
-def run_module(module_class, args, check_mode=False, diff=False):
-    """The answer of ``module_class`` (a DrsModule) to ``args``: its result, or ``failed`` and ``msg``."""
+def run_module(module_class, args, check_mode=False, diff=False, client=None, no_log_values=()):
+    """The answer of ``module_class`` (a DrsModule) to ``args``: its result, or ``failed`` and ``msg``.
+
+    ``client``, from ``connect()``, is shared by the runs of one launch; ``no_log_values`` are
+    masked in the answer as well as the run's own.
+    """
     if not HAS_REQUESTS:
         return dict(failed=True, msg=missing_required_lib("requests"))
     validation = ArgumentSpecValidator(module_class.full_argument_spec()).validate(args)
-    no_log_values = validation._no_log_values  # pylint: disable=protected-access
+    secrets = set(validation._no_log_values) | set(no_log_values)  # pylint: disable=protected-access
     if validation.error_messages:
-        return masked(dict(failed=True, msg="; ".join(validation.error_messages)), no_log_values)
-    module = ControllerModule(validation.validated_parameters, no_log_values, check_mode, diff)
+        return masked(dict(failed=True, msg="; ".join(validation.error_messages)), secrets)
+    module = ControllerModule(validation.validated_parameters, secrets, check_mode, diff)
     try:
-        result = module_class(module).answer()
+        result = module_class(module).answer(client)
     except ModuleFailure as failure:
         result = dict(failure.result, failed=True)
     if module.warnings:
         result["warnings"] = module.warnings
-    return masked(result, module.no_log_values)
+    # no_log_values again: the shared client may have fetched a new IAM token during the run.
+    return masked(result, module.no_log_values | set(no_log_values))
+
+
+def connect(connection):
+    """(client, no_log_values, warnings) for the connection options; ModuleFailure when they cannot be used.
+
+    The set of ``no_log`` values grows when the client fetches an IAM token: pass it to every run.
+    """
+    validation = ArgumentSpecValidator(CONNECTION_ARGUMENT_SPEC).validate(connection)
+    module = ControllerModule(validation.validated_parameters, validation._no_log_values,  # pylint: disable=protected-access
+                              check_mode=False, diff=False)
+    if validation.error_messages:
+        raise ModuleFailure(masked(dict(msg="; ".join(validation.error_messages)), module.no_log_values))
+    try:
+        client = DrsModule(module).build_client()
+    except InputError as exc:
+        raise ModuleFailure(dict(msg=str(exc)))
+    return client, module.no_log_values, module.warnings
 
 
 def masked(result, no_log_values):

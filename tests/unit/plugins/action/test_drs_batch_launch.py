@@ -6,6 +6,7 @@
 from unittest import mock
 
 import pytest
+from werkzeug import Response
 
 from ansible_collections.hwcloud.drs.plugins.action import drs_batch_launch as action
 from ansible_collections.hwcloud.drs.plugins.plugin_utils import _polling
@@ -28,8 +29,9 @@ def launch(token_args, monkeypatch):
     for module in (action, _polling):
         monkeypatch.setattr(module.display, "display", lambda text, *args, **kwargs: lines.append(text))
 
-    def run(variables, check_mode=False):
-        task = mock.MagicMock(args=dict(token_args, variables=dict(dict(poll_interval=1, precheck=False), **variables)),
+    def run(variables, check_mode=False, connection=None):
+        task = mock.MagicMock(args=dict(connection or token_args,
+                                        variables=dict(dict(poll_interval=1, precheck=False), **variables)),
                               async_val=0, check_mode=check_mode, diff=False)
         plugin = action.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None,
                                      shared_loader_obj=None)
@@ -77,3 +79,25 @@ def test_inputs_that_cannot_be_used_stop_it_before_any_request(drs, launch):
     assert result["failed"] and result["msg"].startswith("The batch_launch role cannot start: ")
     assert "batch_launch_jobs" in result["msg"] and "batch_launch_poll_interval" in result["msg"], result["msg"]
     assert lines == [] and drs.server.log == []
+
+
+def test_every_step_and_poll_shares_one_client_and_one_iam_token(drs, httpserver, launch, token_args):
+    ids = drs.add("CONFIGURATION", 2)
+    httpserver.expect_request("/v3/auth/tokens", method="POST").respond_with_response(
+        Response("{}", status=201, headers={"X-Subject-Token": "iam-ISSUED-token"}))
+    connection = dict(endpoint=token_args["endpoint"], project_id=token_args["project_id"], username="ops",
+                      password="pw-SECRET", domain_name="acme", auth_url=httpserver.url_for("/v3"), retries=0)
+    # A started task replicates by the next read: the wait polls once more.
+    drs.after_read = lambda fake: fake.tasks.update(dict((task_id, "INCRE_TRANSFER_STARTED")
+                                                         for task_id, status in fake.tasks.items() if status == "STARTJOBING"))
+    result, _lines = launch(dict(jobs=ids, precheck=True), connection=connection)
+    assert not result.get("failed"), result["msg"]
+    assert [req.path for req, _response in httpserver.log].count("/v3/auth/tokens") == 1
+    assert len(drs.requests(START_URI)) == 1
+
+
+def test_connection_options_that_cannot_be_used_are_the_first_failed_step(drs, launch, token_args):
+    result, _lines = launch(dict(jobs=drs.add("CONFIGURATION", 1)), connection=dict(token_args, auth_token=None))
+    assert result["failed"] and result["summary"]["failure"]["task"] == "Connect to the DRS API"
+    assert result["msg"].startswith("Launch failed at 'Connect to the DRS API': No credentials for the DRS API: set auth_token")
+    assert drs.server.log == []

@@ -233,6 +233,49 @@ def test_password_auth_gets_one_token_per_client(httpserver):
     assert seen == ["iam-issued-token"]
 
 
+class Iam:
+    """IAM issues ``tokens`` in turn; DRS accepts only ``valid`` (the latest issued, unless a test expires it)."""
+
+    def __init__(self, httpserver, *tokens):
+        self.tokens = list(tokens)
+        self.issued = []
+        self.valid = None
+        self.refused = False  # DRS refuses every token (the user lacks a permission)
+        httpserver.expect_request("/v3/auth/tokens", method="POST").respond_with_handler(self.issue)
+        httpserver.expect_request(STATUS_URI).respond_with_handler(self.status)
+
+    def issue(self, _request):
+        self.valid = self.tokens.pop(0)
+        self.issued.append(self.valid)
+        return Response('{"token": {}}', status=201, headers={"X-Subject-Token": self.valid})
+
+    def status(self, request):
+        if self.refused or request.headers.get("X-Auth-Token") != self.valid:
+            return Response('{"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information"}',
+                            status=401, content_type="application/json")
+        return status_handler(request)
+
+
+def test_password_auth_fetches_a_new_token_once_the_old_one_expired(httpserver):
+    iam = Iam(httpserver, "token-of-today", "token-of-tomorrow")
+    seen = []
+    client = make_client(httpserver, auth=PasswordAuth(httpserver.url_for("/v3"), "ops", "pw-SECRET", "acme",
+                                                       on_token=seen.append))
+    client.batch_status([job_id(1)])
+    iam.valid = None  # a day later: the token has expired
+    assert [record["status"] for record in client.batch_status([job_id(2)])] == ["CONFIGURATION"]
+    assert seen == iam.issued == ["token-of-today", "token-of-tomorrow"]
+
+
+def test_a_401_with_a_token_just_issued_is_not_asked_again(httpserver):
+    iam = Iam(httpserver, "token-one", "token-two")
+    iam.refused = True
+    client = make_client(httpserver, auth=PasswordAuth(httpserver.url_for("/v3"), "ops", "pw-SECRET", "acme"))
+    with pytest.raises(DrsApiError) as raised:
+        client.batch_status([job_id(1)])
+    assert raised.value.status == 401 and iam.issued == ["token-one"]
+
+
 def test_password_auth_failure_does_not_echo_the_password(httpserver):
     httpserver.expect_request("/v3/auth/tokens").respond_with_json(
         {"error": {"code": 401, "message": "The username or password is wrong."}}, status=401)
