@@ -119,9 +119,10 @@ class Launch:
     def launch_group(self, index, count, group):
         number, label = index + 1, "Group %d/%d" % (index + 1, count)
         if self.plan["precheck"]:
-            self.wait(PrecheckWait, DrsBatchPrecheck, "Precheck the tasks of group %d" % number, jobs=group["ids"],
-                      wait_timeout=self.plan["precheck_timeout"],
-                      poll_interval=min(self.plan["poll_interval"], PRECHECK_POLL_INTERVAL), progress_label=label)
+            answer = self.wait(PrecheckWait, DrsBatchPrecheck, "Precheck the tasks of group %d" % number, jobs=group["ids"],
+                               wait_timeout=self.plan["precheck_timeout"],
+                               poll_interval=min(self.plan["poll_interval"], PRECHECK_POLL_INTERVAL), progress_label=label)
+            display.display("%s: %s" % (label, prechecked_line(answer["results"])))
         start_time = {} if self.plan["start_time"] is None else dict(start_time=self.plan["start_time"])
         answer = self.module(DrsBatchStart, "Start the tasks of group %d" % number, jobs=group["jobs"], **start_time)
         self.starts.append(answer["results"])
@@ -169,6 +170,19 @@ def role_defaults():
     return dict((name[len(PREFIX):], value) for name, value in values.items() if name != PREFIX + "connection")
 
 
+def prechecked_line(results):
+    """``precheck passed for 18 tasks, not needed for 2 (not in CONFIGURATION)``"""
+    passed = sum(1 for entry in results if entry["result"] == "passed")
+    would_start = sum(1 for entry in results if entry["action"] == "would_start")
+    not_needed = sum(1 for entry in results if entry["action"] == "not_needed")
+    parts = ["precheck passed for %s" % count_of(passed, "task")]
+    if would_start:
+        parts.append("would start for %d" % would_start)
+    if not_needed:
+        parts.append("not needed for %d (not in CONFIGURATION)" % not_needed)
+    return ", ".join(parts)
+
+
 def started_line(results):
     """``started 18 tasks, 2 already started``"""
     counts = {}
@@ -203,8 +217,9 @@ class ActionModule(ActionBase):
         summary = launch_summary(began, launch.check_mode, commits=launch.commits, starts=launch.starts, waits=launch.waits,
                                  unplanned=launch.unplanned, failure=failure)
         result.update(changed=launch.changed, msg=summary["message"], summary=summary)
-        if launch.warnings:
-            result["warnings"] = launch.warnings
+        # Shown at once rather than returned: the role hides this result (its per-task figures) from the job log.
+        for warning in launch.warnings:
+            display.warning(str(masked(warning, set(validation._no_log_values) | launch.secrets)))  # pylint: disable=protected-access
         if failure:
             result["failed"] = True
         elif plan["set_stats"]:

@@ -28,6 +28,7 @@ def launch(token_args, monkeypatch):
     lines = []
     for module in (action, _polling):
         monkeypatch.setattr(module.display, "display", lambda text, *args, **kwargs: lines.append(text))
+    monkeypatch.setattr(action.display, "warning", lambda text, *args, **kwargs: lines.append("WARNING: " + text))
 
     def run(variables, check_mode=False, connection=None):
         task = mock.MagicMock(args=dict(connection or token_args,
@@ -90,8 +91,9 @@ def test_every_step_and_poll_shares_one_client_and_one_iam_token(drs, httpserver
     # A started task replicates by the next read: the wait polls once more.
     drs.after_read = lambda fake: fake.tasks.update(dict((task_id, "INCRE_TRANSFER_STARTED")
                                                          for task_id, status in fake.tasks.items() if status == "STARTJOBING"))
-    result, _lines = launch(dict(jobs=ids, precheck=True), connection=connection)
+    result, lines = launch(dict(jobs=ids, precheck=True), connection=connection)
     assert not result.get("failed"), result["msg"]
+    assert "Group 1/1: precheck passed for 2 tasks" in lines and "Group 1/1: started 2 tasks" in lines, lines
     assert [req.path for req, _response in httpserver.log].count("/v3/auth/tokens") == 1
     assert len(drs.requests(START_URI)) == 1
 
@@ -101,3 +103,10 @@ def test_connection_options_that_cannot_be_used_are_the_first_failed_step(drs, l
     assert result["failed"] and result["summary"]["failure"]["task"] == "Connect to the DRS API"
     assert result["msg"].startswith("Launch failed at 'Connect to the DRS API': No credentials for the DRS API: set auth_token")
     assert drs.server.log == []
+
+
+def test_a_warning_is_shown_once_for_the_whole_launch(drs, launch, token_args):
+    result, lines = launch(dict(jobs=drs.add("INCRE_TRANSFER_STARTED", 1)), connection=dict(token_args, validate_certs=False))
+    assert not result.get("failed") and "warnings" not in result
+    assert [line for line in lines if line.startswith("WARNING: ")] == [
+        "WARNING: validate_certs is false: the DRS endpoint's TLS certificate is not verified"]
