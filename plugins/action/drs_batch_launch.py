@@ -88,9 +88,10 @@ class Launch:
         job_filter = self.plan["job_filter"]
         if not job_filter:
             return []
-        answer = self.module(DrsJobInfo, "Find the tasks that batch_launch_job_filter selects", **job_filter)
+        step = "Find the tasks that batch_launch_job_filter selects"
+        answer = self.module(DrsJobInfo, step, **job_filter)
         if not answer["job_ids"]:
-            raise StepFailed("Stop when the filter selects no task", dict(
+            raise StepFailed(step, dict(
                 msg="batch_launch_job_filter selects no DRS task: %s" % json.dumps(job_filter, sort_keys=True)))
         display.display("The job filter selects %s" % count_of(len(answer["job_ids"]), "task"))
         return answer["job_ids"]
