@@ -324,7 +324,7 @@ class DrsBatchStatus(DrsModule):
         result["elapsed"] = round(time.monotonic() - started, 1)
         if stopped:
             targets = " or ".join(sorted(set(entry["target"] for entry in stopped)))
-            self.fail("%d of %s failed, were released or were deleted, so they will not reach %s: %s"
+            self.fail("%d of %s cannot reach %s (failed, released or deleted): %s"
                       % (len(stopped), count_of(len(entries), "DRS task"), targets, describe_tasks(stopped)), **result)
         return result
 

@@ -94,7 +94,7 @@ def test_a_failing_task_fails_fast_naming_it_and_publishes_the_summary(make_sim,
     sim = make_sim(batch(**{FORWARD: failing}))
     run = run_playbook("launch.yml", sim, LAUNCH_VARS)
     assert run.rc != 0
-    assert ("1 of 7 DRS tasks failed, were released or were deleted, so they will not reach INCRE_TRANSFER_STARTED: "
+    assert ("1 of 7 DRS tasks cannot reach INCRE_TRANSFER_STARTED (failed, released or deleted): "
             "%s (FULL_TRANSFER_FAILED, DRS.10030033: Full migration failed.)" % FORWARD) in run.output, run.output
     assert BACKWARD not in started_ids(sim), "the second group never starts"
     summary = run.results["summary"]
@@ -109,7 +109,7 @@ def test_a_released_task_inside_a_committed_async_job_fails_at_once(make_sim, ru
     sim = make_sim(batch(**{BACKWARD: {"after_commit": "RELEASE_RESOURCE_COMPLETE"}}))
     run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_commit_wait_timeout=600))
     assert run.rc != 0
-    assert "so they will not reach CONFIGURATION: %s (RELEASE_RESOURCE_COMPLETE)" % BACKWARD in run.output
+    assert "cannot reach CONFIGURATION (failed, released or deleted): %s (RELEASE_RESOURCE_COMPLETE)" % BACKWARD in run.output
     assert run.results["summary"]["elapsed_seconds"] < 60, "no wait until the commit wait timeout"
     assert started_ids(sim) == []
 

@@ -141,15 +141,15 @@ def test_a_wait_poll_fails_at_once_on_failed_released_or_deleted_tasks(drs, run_
     drs.errors[ids[1]] = {"error_code": "DRS.10030033", "error_message": "Full migration failed."}
     run = run_module(main, dict(token_args, jobs=ids, wait_for=["INCRE_TRANSFER_STARTED"], wait_timeout=3600))
     assert run.failed and run.result["polls"] == 1
-    assert run.result["msg"] == ("1 of 2 DRS tasks failed, were released or were deleted, so they will not reach "
-                                 "INCRE_TRANSFER_STARTED: %s (%s, DRS.10030033: Full migration failed.)" % (ids[1], status))
+    assert run.result["msg"] == ("1 of 2 DRS tasks cannot reach INCRE_TRANSFER_STARTED (failed, released or deleted): "
+                                 "%s (%s, DRS.10030033: Full migration failed.)" % (ids[1], status))
     assert run.result["summary"] == {"FULL_TRANSFER_STARTED": 1, status: 1}
 
 
 def test_one_failed_task_of_one_is_one_task(drs, run_module, token_args):
     ids = drs.add("FULL_TRANSFER_FAILED", 1)
     run = run_module(main, dict(token_args, jobs=ids, wait_for=["INCRE_TRANSFER_STARTED"]))
-    assert run.result["msg"].startswith("1 of 1 DRS task failed, were released or were deleted")
+    assert run.result["msg"].startswith("1 of 1 DRS task cannot reach INCRE_TRANSFER_STARTED (failed, released or deleted): ")
 
 
 def test_a_status_waited_for_is_no_failure(drs, run_module, token_args):
