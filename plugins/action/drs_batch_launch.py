@@ -67,6 +67,7 @@ class Launch:
     def run(self):
         self.connect()
         found_ids = self.find()
+        self.check_named()
         created_ids = self.commit()
         groups = self.arrange(found_ids)
         if created_ids:
@@ -95,6 +96,13 @@ class Launch:
                 msg="batch_launch_job_filter selects no DRS task: %s" % json.dumps(job_filter, sort_keys=True)))
         display.display("The job filter selects %s" % count_of(len(answer["job_ids"]), "task"))
         return answer["job_ids"]
+
+    def check_named(self):
+        """The tasks named by ID are read before any async job is committed: a mistyped ID stops the launch
+        before its first write. (Those inside the async jobs exist only after the commit.)"""
+        named_ids = [job_id for group in self.plan["groups"] for job_id in group["ids"]]
+        if named_ids:
+            self.module(DrsBatchStatus, "Read the tasks named by ID", jobs=named_ids)
 
     def commit(self):
         """The IDs of the tasks in the async jobs, of those committed; in check mode, none is."""

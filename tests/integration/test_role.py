@@ -160,8 +160,9 @@ def test_the_next_group_waits_for_rpo_and_rto_below_the_maximum(make_sim, run_pl
 def test_a_failed_read_while_waiting_is_read_again(make_sim, run_playbook):
     sim = make_sim(dict(project_id=PROJECT, speed=1, transition_seconds=0.5, generate={"count": 3, "prefix": "r"}))
     ids = [task["id"] for task in sim.state()["tasks"]]
-    # batch-status calls: 1 by the start's own read, then the waits' reads; the 2nd and 3rd fail.
-    sim.inject_fault(route="batch-status", kind="status", status=500, calls=[2, 3])
+    # batch-status calls: 1 reads the named tasks before anything is written, 2 is the start's own
+    # read, then the wait's reads; the wait's first two fail.
+    sim.inject_fault(route="batch-status", kind="status", status=500, calls=[3, 4])
     run = run_playbook("launch.yml", sim, {"batch_launch_jobs": ids, "batch_launch_poll_interval": 1,
                                            "batch_launch_precheck": False})
     assert run.rc == 0, run.output

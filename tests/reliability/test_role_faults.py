@@ -87,12 +87,13 @@ def assert_launched_once(sim, count, refused_duplicates_allowed=False):
 def test_500_tasks_launch_under_20_percent_faults_on_every_route(make_sim, run_playbook, record_property):
     sim = make_sim(async_batch(jobs=5, tasks_per_job=100), seed=7)
     # Whatever the seed: the first start request and the first commit act but lose their
-    # answer, the first task list of an async job is dropped, the first RPO/RTO read (there
-    # are only 5) is refused; then 20% of everything.
+    # answer, the first task list of an async job is dropped, the first RPO/RTO read and the
+    # first async job read (there are only 5 of each) are refused; then 20% of everything.
     sim.add_fault_rules([dict(route="batch-starting", kind="reset_after", calls=[1]),
                          dict(route="commit", kind="slow", delay=1.2, calls=[1]),
                          dict(route="async-detail", kind="reset_before", calls=[1]),
-                         dict(route="batch-rpo-and-rto", kind="status", status=503, calls=[1])] + fault_rules())
+                         dict(route="batch-rpo-and-rto", kind="status", status=503, calls=[1]),
+                         dict(route="async-list", kind="status", status=503, calls=[1])] + fault_rules())
 
     # A second group of one task, so that the RPO/RTO gate reads under faults too.
     last = [task["id"] for task in sim.state()["tasks"]][-1]

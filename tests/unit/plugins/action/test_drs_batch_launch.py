@@ -110,3 +110,12 @@ def test_a_warning_is_shown_once_for_the_whole_launch(drs, launch, token_args):
     assert not result.get("failed") and "warnings" not in result
     assert [line for line in lines if line.startswith("WARNING: ")] == [
         "WARNING: validate_certs is false: the DRS endpoint's TLS certificate is not verified"]
+
+
+def test_a_task_id_the_api_does_not_know_stops_the_launch_before_the_commit(drs, launch):
+    drs.add_async_job(ASYNC, "AUTO_PARAM_VALIDATE_SUCCESS", task_count=2)
+    known = drs.add("CONFIGURATION", 1, start=50)
+    result, _lines = launch(dict(async_job_ids=[ASYNC], jobs=known + ["0badc0de-0000-4000-8000-00000000jb21"]))
+    assert result["failed"] and result["summary"]["failure"]["task"] == "Read the tasks named by ID"
+    assert "the API knows no status for 1 task" in result["msg"] and "0badc0de-0000-4000-8000-00000000jb21" in result["msg"]
+    assert not drs.requests(ASYNC_URI + "/" + ASYNC + "/commit") and not drs.requests(START_URI)
