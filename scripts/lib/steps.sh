@@ -54,7 +54,7 @@ ensure_venv() {
     want+=$("$dir/bin/python" -c 'import sys; print(sys.version.split()[0])')
     have=$(cat "$dir/.requirements.sha256" 2>/dev/null || true)
     if [[ $want != "$have" ]]; then
-        info "installing ${requirements#"$REPO_ROOT"/} into $name (stamp ${have:+changed}${have:-missing})"
+        info "installing ${requirements#"$REPO_ROOT"/} into $name (stamp $([[ -n $have ]] && echo changed || echo missing))"
         "$dir/bin/python" -m pip install --quiet --quiet --disable-pip-version-check -r "$requirements" ||
             { err "pip install -r ${requirements#"$REPO_ROOT"/} failed"; return 1; }
         printf '%s\n' "$want" > "$dir/.requirements.sha256"
