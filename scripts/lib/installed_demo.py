@@ -71,7 +71,7 @@ def main() -> int:
                     print(output)
                     print("%s of the installed demo: exit %s; missing: %s" % (label, completed.returncode, missing))
                     return 1
-                summary = re.search(r'"msg": "(\d+ tasks .*?)"', output)
+                summary = re.search(r'"msg": "(?:Launched: )?(\d+ tasks .*?)"', output)
                 print("%s: ok in %.1fs (%s)" % (label, time.monotonic() - began, summary.group(1) if summary else "?"))
             role = os.path.join(installed, "roles", "batch_launch")
             if not os.path.isdir(role):

@@ -37,7 +37,8 @@ def module_args(args):
     module warnings to the controller's display instead of the result; a module runs on a target.
     """
     with contextlib.ExitStack() as patches:
-        if _internal is not None:
+        # ansible-core 2.18 has the package, not the flag: its module warnings go to the result.
+        if getattr(_internal, "is_controller", None) is not None:
             patches.callback(setattr, _internal, "is_controller", _internal.is_controller)
             _internal.is_controller = False
         patches.enter_context(patch_module_args(args))
