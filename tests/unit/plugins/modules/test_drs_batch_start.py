@@ -150,18 +150,23 @@ def test_unknown_outcome_is_read_back_before_sending_again(drs, run_module, toke
     assert len(drs.requests(STATUS_URI)) == 2
 
 
-def test_unknown_outcome_where_nothing_started_sends_again(httpserver, drs, run_module, token_args):
-    ids = drs.add("CONFIGURATION", 1)
+def start_requests_answering(httpserver, drs, number, response):
+    """The start requests the fake gets, the ``number``-th of which is answered ``response`` without
+    starting anything; the others start as the fake does."""
     calls = []
 
-    def lost_then_fine(request):
+    def answer(request):
         calls.append(request)
-        if len(calls) == 1:
-            return json_response({}, status=504)
-        return drs.batch_start(request)
+        return response if len(calls) == number else drs.batch_start(request)
     httpserver.clear_all_handlers()
     httpserver.expect_request(STATUS_URI).respond_with_handler(drs.batch_status)
-    httpserver.expect_request(START_URI).respond_with_handler(lost_then_fine)
+    httpserver.expect_request(START_URI).respond_with_handler(answer)
+    return calls
+
+
+def test_unknown_outcome_where_nothing_started_sends_again(httpserver, drs, run_module, token_args):
+    ids = drs.add("CONFIGURATION", 1)
+    calls = start_requests_answering(httpserver, drs, 1, json_response({}, status=504))
     run = run_module(main, dict(token_args, jobs=ids))
     assert actions(run) == {ids[0]: "started"}
     assert len(calls) == 2
@@ -169,16 +174,8 @@ def test_unknown_outcome_where_nothing_started_sends_again(httpserver, drs, run_
 
 def test_a_chunk_that_fails_stops_the_rest_and_says_what_started(httpserver, drs, run_module, token_args):
     ids = drs.add("CONFIGURATION", 3)
-    calls = []
-
-    def second_fails(request):
-        calls.append(request)
-        if len(calls) == 2:
-            return json_response({"error_code": "DRS.10000001", "error_msg": "Failed."}, status=400)
-        return drs.batch_start(request)
-    httpserver.clear_all_handlers()
-    httpserver.expect_request(STATUS_URI).respond_with_handler(drs.batch_status)
-    httpserver.expect_request(START_URI).respond_with_handler(second_fails)
+    calls = start_requests_answering(httpserver, drs, 2,
+                                     json_response({"error_code": "DRS.10000001", "error_msg": "Failed."}, status=400))
     run = run_module(main, dict(token_args, jobs=ids, chunk_size=1))
     assert run.failed and run.result["changed"] is True
     assert actions(run) == {ids[0]: "started", ids[1]: "failed", ids[2]: "failed"}
@@ -189,17 +186,9 @@ def test_a_chunk_that_fails_stops_the_rest_and_says_what_started(httpserver, drs
 
 def test_a_refused_chunk_is_named_once_with_its_tasks_and_what_was_not_sent(httpserver, drs, run_module, token_args):
     ids = drs.add("CONFIGURATION", 1234)
-    calls = []
-
-    def third_refused(request):
-        calls.append(request)
-        if len(calls) == 3:
-            return Response(json.dumps({"error_code": "DRS.10000001", "error_msg": "Failed."}), status=400,
-                            headers={"X-Request-Id": "rq-3"}, content_type="application/json")
-        return drs.batch_start(request)
-    httpserver.clear_all_handlers()
-    httpserver.expect_request(STATUS_URI).respond_with_handler(drs.batch_status)
-    httpserver.expect_request(START_URI).respond_with_handler(third_refused)
+    calls = start_requests_answering(httpserver, drs, 3, Response(
+        json.dumps({"error_code": "DRS.10000001", "error_msg": "Failed."}), status=400, headers={"X-Request-Id": "rq-3"},
+        content_type="application/json"))
     run = run_module(main, dict(token_args, jobs=ids))
     assert run.failed and len(calls) == 3
     assert run.result["msg"] == (
