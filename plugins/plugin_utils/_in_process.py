@@ -13,6 +13,7 @@ with every value of a ``no_log`` option masked in it, only without the process.
 Private to this collection; not a public API.
 """
 
+import functools
 import json
 
 from ansible.module_utils.basic import missing_required_lib
@@ -21,7 +22,7 @@ from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC, DrsModule, ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, ModuleFailure
 
 
 class ControllerModule:
@@ -46,7 +47,7 @@ def run_module(module_class, args, check_mode=False, diff=False, client=None, no
     """
     if not HAS_REQUESTS:
         return dict(failed=True, msg=missing_required_lib("requests"))
-    validation = ArgumentSpecValidator(module_class.full_argument_spec()).validate(args)
+    validation = argument_validator(module_class).validate(args)
     secrets = set(validation._no_log_values) | set(no_log_values)  # pylint: disable=protected-access
     if validation.error_messages:
         return masked(dict(failed=True, msg="; ".join(validation.error_messages)), secrets)
@@ -61,12 +62,18 @@ def run_module(module_class, args, check_mode=False, diff=False, client=None, no
     return masked(result, module.no_log_values | set(no_log_values))
 
 
+@functools.lru_cache(maxsize=None)
+def argument_validator(module_class):
+    """The validator of a module's argument spec, built once: building one takes longer than a small run's work."""
+    return ArgumentSpecValidator(module_class.full_argument_spec())
+
+
 def connect(connection):
     """(client, no_log_values, warnings) for the connection options; ModuleFailure when they cannot be used.
 
     The set of ``no_log`` values grows when the client fetches an IAM token: pass it to every run.
     """
-    validation = ArgumentSpecValidator(CONNECTION_ARGUMENT_SPEC).validate(connection)
+    validation = argument_validator(DrsModule).validate(connection)
     module = ControllerModule(validation.validated_parameters, validation._no_log_values,  # pylint: disable=protected-access
                               check_mode=False, diff=False)
     if validation.error_messages:
