@@ -47,11 +47,10 @@ def run_module(module_class, args, check_mode=False, diff=False, client=None, no
     """
     if not HAS_REQUESTS:
         return dict(failed=True, msg=missing_required_lib("requests"))
-    validation = argument_validator(module_class).validate(args)
-    secrets = set(validation._no_log_values) | set(no_log_values)  # pylint: disable=protected-access
-    if validation.error_messages:
-        return masked(dict(failed=True, msg="; ".join(validation.error_messages)), secrets)
-    module = ControllerModule(validation.validated_parameters, secrets, check_mode, diff)
+    try:
+        module = controller_module(module_class, args, check_mode, diff, no_log_values)
+    except ModuleFailure as failure:
+        return dict(failure.result, failed=True)
     try:
         result = module_class(module).answer(client)
     except ModuleFailure as failure:
@@ -60,6 +59,18 @@ def run_module(module_class, args, check_mode=False, diff=False, client=None, no
         result["warnings"] = module.warnings
     # no_log_values again: the shared client may have fetched a new IAM token during the run.
     return masked(result, module.no_log_values | set(no_log_values))
+
+
+def controller_module(module_class, args, check_mode=False, diff=False, no_log_values=()):
+    """The stand-in for AnsibleModule, with ``args`` checked against the module's argument spec;
+    ModuleFailure (its message masked) when they do not pass."""
+    validation = argument_validator(module_class).validate(args)
+    module = ControllerModule(validation.validated_parameters,
+                              set(validation._no_log_values) | set(no_log_values),  # pylint: disable=protected-access
+                              check_mode, diff)
+    if validation.error_messages:
+        raise ModuleFailure(masked(dict(msg="; ".join(validation.error_messages)), module.no_log_values))
+    return module
 
 
 @functools.lru_cache(maxsize=None)
@@ -73,11 +84,7 @@ def connect(connection):
 
     The set of ``no_log`` values grows when the client fetches an IAM token: pass it to every run.
     """
-    validation = argument_validator(DrsModule).validate(connection)
-    module = ControllerModule(validation.validated_parameters, validation._no_log_values,  # pylint: disable=protected-access
-                              check_mode=False, diff=False)
-    if validation.error_messages:
-        raise ModuleFailure(masked(dict(msg="; ".join(validation.error_messages)), module.no_log_values))
+    module = controller_module(DrsModule, connection)
     try:
         client = DrsModule(module).build_client()
     except InputError as exc:
