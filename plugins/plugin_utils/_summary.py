@@ -26,28 +26,27 @@ def launch_summary(began, check_mode, commits=(), starts=(), waits=(), unplanned
     drs_batch_start ``results``), ``waits`` (each group's last drs_batch_status answer), ``unplanned``
     (task IDs check mode could not plan before a commit) and ``failure`` (``task``, ``msg`` and the
     failed step's answer as ``result``) when the launch failed."""
-    commits = [commit for commit in commits if commit.get("job")]
     starts, waits = list(starts), list(waits)
     if failure:
         failure = dict(failure)
         # The failed step's own answer: a start that failed part way, or the last read of a wait.
         failed_answer = failure.pop("result", None) or {}
-        results = failed_answer.get("results") if isinstance(failed_answer.get("results"), list) else []
+        results = failed_answer.get("results") or []
         # A start's per-task results (they have status_before; a precheck's do not).
-        if results and all(isinstance(entry, dict) and "status_before" in entry for entry in results):
+        if results and all("status_before" in entry for entry in results):
             starts.append(results)
-        if isinstance(failed_answer.get("jobs"), list):
+        if "jobs" in failed_answer:
             waits.append(failed_answer)
     jobs = {}
     for results in starts:
-        for entry in results or []:
+        for entry in results:
             jobs[entry["job_id"]] = dict(job_id=entry["job_id"], action=entry.get("action"),
                                          status_before=entry.get("status_before"), status=entry.get("status_before"),
                                          status_class=entry.get("status_class") or status_class(entry.get("status_before")),
                                          start_time=entry.get("start_time"), error_code=entry.get("error_code"),
                                          error_msg=entry.get("error_msg"))
     for answer in waits:
-        for entry in (answer or {}).get("jobs") or []:
+        for entry in answer["jobs"]:
             task = jobs.setdefault(entry["id"], dict(job_id=entry["id"], action=None, status_before=None))
             task.update((key, entry[key]) for key in TASK_FIELDS if key in entry)
             if entry.get("error_code") or entry.get("error_message"):
