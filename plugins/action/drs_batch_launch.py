@@ -15,6 +15,7 @@ line per poll); a failed step ends the launch, and the summary says which and wh
 import json
 import os
 import time
+from collections import Counter
 
 import yaml
 
@@ -25,7 +26,7 @@ from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_plan import bat
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC, ModuleFailure
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of
 from ansible_collections.hwcloud.drs.plugins.modules.drs_async_commit import DrsAsyncCommit
-from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_precheck import DrsBatchPrecheck
+from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_precheck import NOT_NEEDED, PASSED, WOULD_START, DrsBatchPrecheck
 from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_start import DrsBatchStart
 from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_status import DrsBatchStatus
 from ansible_collections.hwcloud.drs.plugins.modules.drs_job_info import DrsJobInfo
@@ -181,9 +182,9 @@ def role_defaults():
 
 def prechecked_line(results):
     """``precheck passed for 18 tasks, not needed for 2 (not in CONFIGURATION)``"""
-    passed = sum(1 for entry in results if entry["result"] == "passed")
-    would_start = sum(1 for entry in results if entry["action"] == "would_start")
-    not_needed = sum(1 for entry in results if entry["action"] == "not_needed")
+    passed = sum(1 for entry in results if entry["result"] == PASSED)
+    would_start = sum(1 for entry in results if entry["action"] == WOULD_START)
+    not_needed = sum(1 for entry in results if entry["action"] == NOT_NEEDED)
     parts = ["precheck passed for %s" % count_of(passed, "task")]
     if would_start:
         parts.append("would start for %d" % would_start)
@@ -193,12 +194,9 @@ def prechecked_line(results):
 
 
 def started_line(results):
-    """``started 18 tasks, 2 already started``"""
-    counts = {}
-    for entry in results:
-        counts[entry["action"]] = counts.get(entry["action"], 0) + 1
-    return ", ".join("%s %s" % (action.replace("_", " "), count_of(number, "task"))
-                     for action, number in sorted(counts.items(), key=lambda item: -item[1]))
+    """``started 18 tasks, already started 2 tasks``"""
+    counts = Counter(entry["action"] for entry in results)
+    return ", ".join("%s %s" % (action.replace("_", " "), count_of(number, "task")) for action, number in counts.most_common())
 
 
 class ActionModule(ActionBase):

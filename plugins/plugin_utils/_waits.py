@@ -10,6 +10,7 @@ Used by both modules' action plugins and by drs_batch_launch. Private to this co
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of, describe_tasks, first_of
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import PRECHECK_WAIT_SPEC, STATUS_WAIT_SPEC
+from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_precheck import PASSED, RUNNING
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import Wait, duration
 
 
@@ -68,10 +69,6 @@ def describe_targets(jobs):
 
 def unknown_or_duration(seconds):
     return "unknown" if seconds is None else duration(seconds)
-
-
-# The module's verdicts in ``results[].result``.
-RUNNING, PASSED = "running", "passed"
 
 
 class PrecheckWait(Wait):
