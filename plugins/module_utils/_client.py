@@ -71,6 +71,15 @@ MAX_LIST_PAGES = 1000
 PRECHECK_PATH = "/v3/{project_id}/jobs/batch-precheck"
 PRECHECK_RESULT_PATH = "/v3/{project_id}/jobs/batch-precheck-result"
 PRECHECK_CHUNK_SIZE = 100
+# Day-two actions on started tasks (vendor SDK v3 models): retry or resume (BatchRetryReq of RetryInfo,
+# BatchRestoreTaskResponse of RetryTaskResp, HTTP 200), pause (BatchPauseJobReq of PauseInfo,
+# BatchStopJobsResponse of PauseJobResp, HTTP 200), end or delete (BatchDeleteJobReq of DeleteJobReq,
+# BatchDeleteJobsResponse of DeleteJobResp, a DELETE with a body, HTTP 202). No limit is documented:
+# they get the 100 of the other batch calls.
+RETRY_PATH = "/v3/{project_id}/jobs/batch-retry-task"
+PAUSE_PATH = "/v3/{project_id}/jobs/batch-pause-task"
+BATCH_JOBS_PATH = "/v3/{project_id}/jobs/batch-jobs"
+ACTION_CHUNK_SIZE = 100
 BACKOFF_MAX = 30
 
 # Huawei Cloud hosts are ``<service>.<region>.myhuaweicloud.com``; these regions differ.
@@ -522,6 +531,27 @@ class DrsClient:
                                   % (len(results), len(chunk)), "POST", PRECHECK_RESULT_PATH, transient=True)
             by_id.update(zip(chunk, results))
         return by_id
+
+    def retry_jobs(self, jobs):
+        """One batch-retry-task request (retry a failed task, resume a paused one); ``jobs`` are
+        ``{job_id, is_sync_re_edit?}`` dicts (at most 100). Returns the per-task results
+        (``id``, ``status`` success|failed, ``error_code``, ``error_msg``)."""
+        return self._batch_action("POST", RETRY_PATH, jobs)
+
+    def pause_jobs(self, jobs):
+        """One batch-pause-task request; ``jobs`` are ``{job_id, pause_mode}`` dicts (at most 100).
+        Returns the per-task results, as ``retry_jobs``."""
+        return self._batch_action("POST", PAUSE_PATH, jobs)
+
+    def delete_jobs(self, jobs):
+        """One ``DELETE batch-jobs`` request, with a JSON body: ``jobs`` are ``{job_id, delete_type}`` dicts
+        (at most 100), ``delete_type`` terminate (end the task), force_terminate or delete. Returns the
+        per-task results, as ``retry_jobs``; any 2xx is an answer, an empty one holds no result."""
+        return self._batch_action("DELETE", BATCH_JOBS_PATH, jobs)
+
+    def _batch_action(self, method, path, jobs):
+        payload = self.call(method, path, {"jobs": jobs}, idempotent=False)
+        return _records(payload, "results", method, path, outcome_unknown=True)
 
     def commit_async_job(self, async_job_id):
         payload = self.call("POST", ASYNC_JOBS_PATH + "/%s/commit" % async_job_id, idempotent=False)

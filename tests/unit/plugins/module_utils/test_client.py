@@ -419,3 +419,53 @@ def test_a_ca_bundle_of_the_environment_is_used_unless_options_say_otherwise(mon
     assert verify() == expected
     assert verify(ca_path="/own/ca.pem") == "/own/ca.pem"
     assert verify(validate_certs=False) is False
+
+
+ACTION_URIS = {
+    "retry_jobs": ("POST", "/v3/%s/jobs/batch-retry-task" % PROJECT),
+    "pause_jobs": ("POST", "/v3/%s/jobs/batch-pause-task" % PROJECT),
+    "delete_jobs": ("DELETE", "/v3/%s/jobs/batch-jobs" % PROJECT),
+}
+ACTION_BODIES = {
+    "retry_jobs": [{"job_id": job_id(1)}, {"job_id": job_id(2), "is_sync_re_edit": True}],
+    "pause_jobs": [{"job_id": job_id(1), "pause_mode": "target"}],
+    "delete_jobs": [{"job_id": job_id(1), "delete_type": "terminate"}, {"job_id": job_id(2), "delete_type": "delete"}],
+}
+
+
+@pytest.mark.parametrize("operation", sorted(ACTION_URIS))
+@pytest.mark.parametrize("status", [200, 202])
+def test_day_two_actions_send_their_jobs_as_json_and_return_the_results(httpserver, operation, status):
+    method, uri = ACTION_URIS[operation]
+    answer = [{"id": job_id(1), "status": "success"}, {"id": job_id(2), "status": "failed", "error_code": "DRS.1", "error_msg": "no"}]
+    httpserver.expect_request(uri, method=method).respond_with_json({"results": answer, "count": 2}, status=status)
+    assert getattr(make_client(httpserver), operation)(ACTION_BODIES[operation]) == answer
+    request = httpserver.log[0][0]
+    assert request.get_json() == {"jobs": ACTION_BODIES[operation]}
+    assert request.headers["Content-Type"] == "application/json"
+
+
+def test_an_empty_2xx_to_a_delete_holds_no_result(httpserver):
+    method, uri = ACTION_URIS["delete_jobs"]
+    httpserver.expect_request(uri, method=method).respond_with_data("", status=204)
+    assert make_client(httpserver).delete_jobs(ACTION_BODIES["delete_jobs"]) == []
+
+
+@pytest.mark.parametrize("operation", sorted(ACTION_URIS))
+def test_day_two_actions_are_writes(httpserver, operation):
+    method, uri = ACTION_URIS[operation]
+    httpserver.expect_ordered_request(uri, method=method).respond_with_json({"error_code": "APIGW.0308"}, status=429)
+    httpserver.expect_ordered_request(uri, method=method).respond_with_data("oops", status=503)
+    with pytest.raises(DrsApiError) as raised:
+        getattr(make_client(httpserver), operation)(ACTION_BODIES[operation])
+    assert raised.value.outcome_unknown and (raised.value.method, raised.value.path) == (method, uri)
+    assert len(httpserver.log) == 2, "throttled: sent again; a 503 after that may have acted: not sent again"
+
+
+@pytest.mark.parametrize("operation", sorted(ACTION_URIS))
+def test_day_two_action_answers_that_are_not_results_are_an_unknown_outcome(httpserver, operation):
+    method, uri = ACTION_URIS[operation]
+    httpserver.expect_request(uri, method=method).respond_with_json({"results": "all done"})
+    with pytest.raises(DrsApiError, match="'results' is not a list of objects") as raised:
+        getattr(make_client(httpserver), operation)(ACTION_BODIES[operation])
+    assert raised.value.outcome_unknown
