@@ -1,5 +1,6 @@
 """The DRS API routes: matching, request validation and the answers (see ``shared`` API pages)."""
 
+import re
 from dataclasses import dataclass
 
 from . import errors
@@ -82,6 +83,45 @@ def batch_status(world, request, _params):
     return Reply.json(200, {"results": [world.status_entry(job_id) for job_id in page], "count": len(job_ids)})
 
 
+# "The value of job_id must comply with the UUID rule" (batch-pause-task; BatchQueryPrecheckResultReq.jobs):
+# the shape of a UUID, in letters and digits, since the vendor's own task IDs end in letters
+# (9a470239-2308-4bb5-a6bc-1040402fjb21).
+UUID_SHAPE = re.compile(r"^[0-9A-Za-z]{8}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{12}$")
+
+
+def _check_uuid_shape(some_id):
+    if not UUID_SHAPE.match(some_id):
+        raise invalid_parameter("%s is not a UUID (8-4-4-4-12 letters and digits); the API takes task IDs in that form." % some_id)
+
+
+def _job_entries(request, shape, limit, verb):
+    """The ``jobs`` list of ``{job_id, ...}`` objects of a batch write (batch-starting, batch-precheck, ...).
+
+    400 (nothing done) for a missing or empty list, an element without a non-empty string ``job_id``,
+    the same ``job_id`` twice, or more than ``limit`` elements.
+    """
+    _require_json_content(request)
+    body = request.json_object()
+    entries = body.get("jobs")
+    if not isinstance(entries, list) or not entries:
+        raise invalid_parameter("jobs must be a non-empty array of %s objects." % shape)
+    if len(entries) > limit:
+        raise ApiError(400, errors.DRS_TOO_MANY_JOBS, "At most %d jobs can be %s in one request; %d were given." % (limit, verb, len(entries)))
+    seen = set()
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("job_id"), str) or not entry["job_id"]:
+            raise invalid_parameter("Every element of jobs must be an object with a non-empty string job_id.")
+        if entry["job_id"] in seen:
+            raise invalid_parameter("The job ID %s appears more than once; job IDs must be unique." % entry["job_id"])
+        seen.add(entry["job_id"])
+    return entries
+
+
+def _optional_bool(entry, key):
+    if key in entry and entry[key] is not None and not isinstance(entry[key], bool):
+        raise invalid_parameter("%s of job %s must be a boolean." % (key, entry["job_id"]))
+
+
 def _start_time(entry):
     """The requested start as epoch seconds, or None to start at once (absent, null or empty)."""
     start_time = entry.get("start_time")
@@ -94,22 +134,8 @@ def _start_time(entry):
 
 def batch_starting(world, request, _params):
     """POST /v3/{project_id}/jobs/batch-starting: 202 with one success/failed entry per job."""
-    _require_json_content(request)
-    body = request.json_object()
-    entries = body.get("jobs")
-    if not isinstance(entries, list) or not entries:
-        raise invalid_parameter("jobs must be a non-empty array of {job_id, start_time} objects.")
-    limit = world.scenario.max_start_jobs
-    if len(entries) > limit:
-        raise ApiError(400, errors.DRS_TOO_MANY_JOBS, "At most %d jobs can be started in one request; %d were given." % (limit, len(entries)))
-    starts, seen = [], set()
-    for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("job_id"), str) or not entry["job_id"]:
-            raise invalid_parameter("Every element of jobs must be an object with a non-empty string job_id.")
-        if entry["job_id"] in seen:
-            raise invalid_parameter("The job ID %s appears more than once; job IDs must be unique." % entry["job_id"])
-        seen.add(entry["job_id"])
-        starts.append((entry["job_id"], _start_time(entry)))
+    entries = _job_entries(request, "{job_id, start_time}", world.scenario.max_start_jobs, "started")
+    starts = [(entry["job_id"], _start_time(entry)) for entry in entries]
     results = [world.start(job_id, start_at) for job_id, start_at in starts]
     return Reply.json(202, {world.scenario.start_results_key: results, "count": len(results)})
 
@@ -142,6 +168,7 @@ def batch_rpo_and_rto(world, request, _params):
 
 LIST_DEFAULT_PER_PAGE = 10
 MAX_NAME_TERMS = 100
+MAX_INSTANCE_IDS = 10  # QueryJobsReq.instance_ids: "at most 10 instance IDs"
 LIST_ENUMS = {
     "db_use_type": ("migration", "sync", "cloudDataGuard"),
     "net_type": ("vpn", "vpc", "eip"),
@@ -162,7 +189,7 @@ def _list_filters(body):
         if value == "" or key == "service_name":
             continue  # an empty filter filters nothing; service_name only says EPS is on
         if key == "instance_ip":
-            raise invalid_parameter("instance_ip is not simulated (scenario tasks have no database instances).")
+            raise invalid_parameter("instance_ip is not simulated (scenario tasks have database instance IDs, no IP addresses).")
         if key == "status" and value not in TASK_STATUSES:
             raise invalid_parameter("status %s is not a task status." % value)
         if key in LIST_ENUMS and value not in LIST_ENUMS[key]:
@@ -180,8 +207,14 @@ def _list_filters(body):
             raise invalid_parameter("tags must be an object of string values.")
         if tags:
             filters["tags"] = tags
-    if body.get("instance_ids"):
-        raise invalid_parameter("instance_ids is not simulated (scenario tasks have no database instances).")
+    instance_ids = body.get("instance_ids")
+    if instance_ids is not None:
+        if not isinstance(instance_ids, list) or not all(isinstance(value, str) and value for value in instance_ids):
+            raise invalid_parameter("instance_ids must be an array of non-empty strings.")
+        if len(instance_ids) > MAX_INSTANCE_IDS:
+            raise invalid_parameter("instance_ids holds %d IDs; at most %d." % (len(instance_ids), MAX_INSTANCE_IDS))
+        if instance_ids:
+            filters["instance_ids"] = instance_ids
     return filters
 
 
@@ -214,24 +247,11 @@ PRECHECK_MODES = ("forStartJob", "forRetryJob")
 
 def batch_precheck(world, request, _params):
     """POST /v3/{project_id}/jobs/batch-precheck (BatchPrecheckReq): 200 with a PostPreCheckResp per job."""
-    _require_json_content(request)
-    body = request.json_object()
-    entries = body.get("jobs")
-    if not isinstance(entries, list) or not entries:
-        raise invalid_parameter("jobs must be a non-empty array of {job_id, precheck_mode} objects.")
-    if len(entries) > MAX_QUERY_JOBS:
-        raise ApiError(400, errors.DRS_TOO_MANY_JOBS, "At most %d jobs can be prechecked in one request; %d were given." % (MAX_QUERY_JOBS, len(entries)))
-    checks, seen = [], set()
+    entries = _job_entries(request, "{job_id, precheck_mode}", MAX_QUERY_JOBS, "prechecked")
     for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("job_id"), str) or not entry["job_id"]:
-            raise invalid_parameter("Every element of jobs must be an object with a non-empty string job_id.")
         if entry.get("precheck_mode") not in PRECHECK_MODES:
             raise invalid_parameter("precheck_mode of job %s must be forStartJob or forRetryJob." % entry["job_id"])
-        if entry["job_id"] in seen:
-            raise invalid_parameter("The job ID %s appears more than once; job IDs must be unique." % entry["job_id"])
-        seen.add(entry["job_id"])
-        checks.append((entry["job_id"], entry["precheck_mode"]))
-    results = [world.precheck(job_id, mode) for job_id, mode in checks]
+    results = [world.precheck(entry["job_id"], entry["precheck_mode"]) for entry in entries]
     return Reply.json(200, {"results": results, "count": len(results)})
 
 
@@ -240,8 +260,49 @@ def batch_precheck_result(world, request, _params):
     some_ids = _query_job_ids(request)
     if len(set(some_ids)) != len(some_ids):
         raise invalid_parameter("jobs must not hold the same ID twice.")
+    for some_id in some_ids:
+        _check_uuid_shape(some_id)
     results = [world.precheck_result(some_id) for some_id in some_ids]
     return Reply.json(200, {"results": results, "count": len(results)})
+
+
+def batch_retry_task(world, request, _params):
+    """POST /v3/{project_id}/jobs/batch-retry-task (BatchRetryReq of RetryInfo): 200 with a RetryTaskResp per job."""
+    entries = _job_entries(request, "{job_id, is_sync_re_edit}", MAX_QUERY_JOBS, "retried")
+    for entry in entries:
+        _optional_bool(entry, "is_sync_re_edit")
+    results = [world.retry(entry["job_id"]) for entry in entries]
+    return Reply.json(200, {"results": results, "count": len(results)})
+
+
+PAUSE_MODES = ("target", "all")
+
+
+def batch_pause_task(world, request, _params):
+    """POST /v3/{project_id}/jobs/batch-pause-task (BatchPauseJobReq of PauseInfo): 200 with a PauseJobResp per job."""
+    entries = _job_entries(request, "{job_id, pause_mode}", MAX_QUERY_JOBS, "paused")
+    for entry in entries:
+        _check_uuid_shape(entry["job_id"])
+        if entry.get("pause_mode") not in PAUSE_MODES:
+            raise invalid_parameter("pause_mode of job %s must be target or all." % entry["job_id"])
+    results = [world.pause(entry["job_id"]) for entry in entries]
+    return Reply.json(200, {"results": results, "count": len(results)})
+
+
+DELETE_TYPES = ("terminate", "force_terminate", "delete")
+
+
+def batch_jobs(world, request, _params):
+    """DELETE /v3/{project_id}/jobs/batch-jobs (BatchDeleteJobReq of DeleteJobReq): 202 with a DeleteJobResp per job."""
+    entries = _job_entries(request, "{job_id, delete_type}", MAX_QUERY_JOBS, "ended or deleted")
+    for entry in entries:
+        if entry.get("delete_type") == "roll_back_upgrade_active_standby":
+            raise invalid_parameter("delete_type roll_back_upgrade_active_standby (of job %s) is not simulated." % entry["job_id"])
+        if entry.get("delete_type") not in DELETE_TYPES:
+            raise invalid_parameter("delete_type of job %s must be terminate, force_terminate or delete." % entry["job_id"])
+        _optional_bool(entry, "is_show_breakpoint_position")
+    results = [world.end_or_delete(entry["job_id"], entry["delete_type"]) for entry in entries]
+    return Reply.json(202, {"results": results, "count": len(results)})
 
 
 def commit_async_job(world, _request, params):
@@ -301,6 +362,9 @@ ROUTES = (
     Route("batch-rpo-and-rto", "POST", ("v3", "{project_id}", "jobs", "batch-rpo-and-rto"), batch_rpo_and_rto),
     Route("batch-precheck", "POST", ("v3", "{project_id}", "jobs", "batch-precheck"), batch_precheck),
     Route("batch-precheck-result", "POST", ("v3", "{project_id}", "jobs", "batch-precheck-result"), batch_precheck_result),
+    Route("batch-retry-task", "POST", ("v3", "{project_id}", "jobs", "batch-retry-task"), batch_retry_task),
+    Route("batch-pause-task", "POST", ("v3", "{project_id}", "jobs", "batch-pause-task"), batch_pause_task),
+    Route("batch-jobs", "DELETE", ("v3", "{project_id}", "jobs", "batch-jobs"), batch_jobs),
     Route("list-jobs", "POST", ("v3", "{project_id}", "jobs"), list_jobs),
     Route("commit", "POST", ("v5", "{project_id}", "batch-async-jobs", "{async_job_id}", "commit"), commit_async_job),
     Route("async-list", "GET", ("v5", "{project_id}", "batch-async-jobs"), list_async_jobs),

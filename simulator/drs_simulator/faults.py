@@ -12,7 +12,8 @@ from . import errors
 from .request import JSON_CONTENT_TYPE, Reply
 
 API_ROUTES = ("batch-status", "batch-starting", "batch-progress", "batch-rpo-and-rto", "list-jobs", "batch-precheck",
-              "batch-precheck-result", "commit", "async-list", "async-detail", "iam")
+              "batch-precheck-result", "batch-retry-task", "batch-pause-task", "batch-jobs", "commit", "async-list",
+              "async-detail", "iam")
 FAULT_ROUTES = API_ROUTES + ("any",)
 FAULT_KINDS = ("status", "slow", "reset_before", "reset_after", "malformed", "html")
 RULE_KEYS = ("route", "kind", "status", "body", "retry_after", "delay", "times", "rate", "calls")

@@ -70,6 +70,11 @@ def job_info(task, children):
 def matches(task, filters):
     """Whether a top-level task passes every given filter (see the README for each rule)."""
     spec = task.spec
+    # a deleted task is gone from the list, unless the status filter asks for deleted ones (a value the SDK allows)
+    if task.status == st.DELETED and filters.get("status") != st.DELETED:
+        return False
+    if "instance_ids" in filters and not set(filters["instance_ids"]) & set(task.instance_ids):
+        return False
     terms = filters.get("name")
     if terms is not None and not any(term == task.id or term.lower() in (spec.name or "").lower() for term in terms):
         return False

@@ -4,7 +4,6 @@ A task keeps its latest run only: a new precheck replaces it (and its ID), so no
 """
 
 import math
-import uuid
 
 # What a real MySQL precheck reports on (a few of its items); all pass unless the scenario says otherwise.
 DEFAULT_ITEMS = (
@@ -20,9 +19,10 @@ ITEM_RESULTS = ("PASSED", "ALARM", "FAILED")
 class PrecheckRun:
     """One precheck of one task, done at ``done_at`` (simulated epoch seconds)."""
 
-    def __init__(self, precheck_id, task, started_at, done_at):
+    def __init__(self, precheck_id, task, mode, started_at, done_at):
         self.id = precheck_id
         self.task = task
+        self.mode = mode  # precheck_mode: forStartJob or forRetryJob
         self.started_at = started_at
         self.done_at = done_at
 
@@ -38,7 +38,7 @@ class PrecheckRun:
     def result(self, now):
         """A QueryPreCheckResp; while running, ``result`` is false and ``process`` below 100%."""
         spec = self.task.spec
-        entry = {"precheck_id": self.id, "rds_instance_id": str(uuid.uuid5(uuid.NAMESPACE_OID, "rds/" + self.task.id)),
+        entry = {"precheck_id": self.id, "rds_instance_id": self.task.instance_ids[0],
                  "job_direction": spec.job_direction}
         if now < self.done_at:
             span = self.done_at - self.started_at

@@ -76,6 +76,10 @@ class TaskSpec:
     # prechecks
     precheck_seconds: float = None
     precheck_items: list = field(default_factory=list)
+    # batch-retry-task: this many retries of the task's failure fail again before one sticks
+    failed_retries: int = 0
+    # the task list's instance_ids filter (default: one instance ID derived from the task ID)
+    instance_ids: list = field(default_factory=list)
     # batch-progress and batch-rpo-and-rto (see progress.py); None = follow the clock
     progress: float = None
     remaining_time: float = None
@@ -327,7 +331,8 @@ class _ScenarioBuilder:
     def _add_task(self, raw, where, default_status, async_job_id, generated_name=None, parent_id=None):
         section = _Section(raw, where, (
             "id", "name", "status", "full_only", "task_mode", "fail_at", "error_code", "error_message",
-            "forward_job_id", "transition_seconds", "after_commit", "precheck_seconds", "precheck_items")
+            "forward_job_id", "transition_seconds", "after_commit", "precheck_seconds", "precheck_items", "failed_retries",
+            "instance_ids")
             + LIST_KEYS + PROGRESS_KEYS)
         full_only = section.boolean("full_only", False)
         after_commit = section.string("after_commit", None, st.TASK_STATUSES)
@@ -352,6 +357,8 @@ class _ScenarioBuilder:
             parent_id=parent_id,
             precheck_seconds=section.number("precheck_seconds", None),
             precheck_items=self._precheck_items(section, where),
+            failed_retries=section.integer("failed_retries", 0, 0, 1000),
+            instance_ids=self._instance_ids(section),
             **self._list_keys(section),
             **self._progress_keys(section),
         )
@@ -387,6 +394,13 @@ class _ScenarioBuilder:
                     values[key] = item.string(key)
             items.append(values)
         return items
+
+    @staticmethod
+    def _instance_ids(section):
+        values = section.items("instance_ids")
+        if not all(isinstance(value, str) and value for value in values):
+            section.fail("instance_ids", "must be a list of non-empty strings")
+        return list(values)
 
     @staticmethod
     def _list_keys(section):

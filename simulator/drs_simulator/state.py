@@ -47,8 +47,13 @@ class Task:
         self.entered_at = float("-inf") if spec.status == st.INCRE_TRANSFER_STARTED else now
         self.timeline = []
         self.start_count = 0
+        self.retry_count = 0
+        self.failed_retries_left = spec.failed_retries
+        self.paused_from = None  # the status a pause took the task out of
         self.created_at = now
         self.precheck = None  # the latest PrecheckRun
+        # the database instances the task is bound to (the task list's instance_ids filter; a precheck's rds_instance_id)
+        self.instance_ids = list(spec.instance_ids) or [str(uuid.uuid5(uuid.NAMESPACE_OID, "rds/" + spec.id))]
 
     def enter(self, status, at):
         self.status = status
@@ -81,6 +86,7 @@ class Task:
             "name": self.spec.name,
             "status": self.status,
             "start_count": self.start_count,
+            "retry_count": self.retry_count,
             "async_job_id": self.spec.async_job_id,
             "forward_job_id": self.spec.forward_job_id,
             "full_only": self.spec.full_only,
@@ -213,27 +219,27 @@ class World:
         """
         task = self.tasks.get(job_id)
         if task is None:
-            return _start_failed(job_id, errors.DRS_JOB_NOT_FOUND, "The job %s does not exist." % job_id)
+            return _refused(job_id, errors.DRS_JOB_NOT_FOUND, "The job %s does not exist." % job_id)
         if task.status != st.STARTABLE:
-            return _start_failed(job_id, errors.DRS_STATUS_FORBIDS_START,
-                                 "The job status %s does not allow this operation; only a job in CONFIGURATION can be started." % task.status)
+            return _refused(job_id, errors.DRS_STATUS_FORBIDS_START,
+                            "The job status %s does not allow this operation; only a job in CONFIGURATION can be started." % task.status)
         if self.scenario.require_precheck and not (task.precheck and task.precheck.passed(self.clock.now())):
-            return _start_failed(job_id, errors.DRS_PRECHECK_NOT_PASSED,
-                                 "The job %s has not passed a precheck; run batch-precheck first." % job_id)
+            return _refused(job_id, errors.DRS_PRECHECK_NOT_PASSED,
+                            "The job %s has not passed a precheck; run batch-precheck first." % job_id)
         if task.spec.child_ids:
-            return _start_failed(job_id, errors.DRS_PARENT_JOB, "The job %s is a parent job; start its child jobs instead." % job_id)
+            return _refused(job_id, errors.DRS_PARENT_JOB, "The job %s is a parent job; start its child jobs instead." % job_id)
         forward = self.tasks.get(task.spec.forward_job_id)
         if forward is not None and forward.status != st.INCRE_TRANSFER_STARTED:
-            return _start_failed(job_id, errors.DRS_FORWARD_NOT_RUNNING,
-                                 "The forward job %s of this dual-active pair is %s; the backward job can be started only "
-                                 "when the forward job is INCRE_TRANSFER_STARTED." % (forward.id, forward.status))
+            return _refused(job_id, errors.DRS_FORWARD_NOT_RUNNING,
+                            "The forward job %s of this dual-active pair is %s; the backward job can be started only "
+                            "when the forward job is INCRE_TRANSFER_STARTED." % (forward.id, forward.status))
         if forward is not None:
             # The seed page: the forward task's RPO and RTO must also be below 60 s (as batch-rpo-and-rto reports them).
             rpo, rto = (int(value) for value in progress.rpo_rto(forward, self.clock.now(), self.settle_seconds(forward)))
             if rpo >= DUAL_ACTIVE_MAX_DELAY or rto >= DUAL_ACTIVE_MAX_DELAY:
-                return _start_failed(job_id, errors.DRS_FORWARD_DELAY_TOO_HIGH,
-                                     "The forward job %s of this dual-active pair has RPO %d s and RTO %d s; the backward job can be "
-                                     "started only when both are below %d s." % (forward.id, rpo, rto, DUAL_ACTIVE_MAX_DELAY))
+                return _refused(job_id, errors.DRS_FORWARD_DELAY_TOO_HIGH,
+                                "The forward job %s of this dual-active pair has RPO %d s and RTO %d s; the backward job can be "
+                                "started only when both are below %d s." % (forward.id, rpo, rto, DUAL_ACTIVE_MAX_DELAY))
         now = self.clock.now()
         planned = st.planned_statuses(None, task.task_mode, task.spec.fail_at)
         if start_at is not None and start_at > now:
@@ -275,14 +281,19 @@ class World:
         """Start a precheck of one task; returns the PostPreCheckResp entry."""
         task = self.tasks.get(job_id)
         if task is None:
-            return _precheck_failed(job_id, errors.DRS_JOB_NOT_FOUND, "The job %s does not exist." % job_id)
-        if task.status != st.STARTABLE:
-            return _precheck_failed(job_id, errors.DRS_STATUS_FORBIDS_PRECHECK,
-                                    "The job status %s does not allow a precheck; only a job in CONFIGURATION can be prechecked." % task.status)
-        if mode != "forStartJob":
-            return _precheck_failed(job_id, errors.DRS_STATUS_FORBIDS_PRECHECK,
-                                    "precheck_mode %s is for a job in incremental transfer or a failed job; a job in CONFIGURATION "
-                                    "takes forStartJob." % mode)
+            return _refused(job_id, errors.DRS_JOB_NOT_FOUND, "The job %s does not exist." % job_id)
+        if mode == "forRetryJob" and task.status == st.STARTABLE:
+            return _refused(job_id, errors.DRS_STATUS_FORBIDS_PRECHECK,
+                            "precheck_mode %s is for a job in incremental transfer or a failed job; a job in CONFIGURATION "
+                            "takes forStartJob." % mode)
+        if mode == "forRetryJob" and task.status not in st.RETRY_PRECHECKABLE:
+            return _refused(job_id, errors.DRS_STATUS_FORBIDS_PRECHECK,
+                            "The job status %s does not allow a forRetryJob precheck; only a job that can be retried (%s) or one "
+                            "in INCRE_TRANSFER_STARTED can be prechecked for a retry." % (task.status, ", ".join(st.RETRY_PHASES)))
+        if mode == "forStartJob" and task.status != st.STARTABLE:
+            return _refused(job_id, errors.DRS_STATUS_FORBIDS_PRECHECK,
+                            "The job status %s does not allow a forStartJob precheck; only a job in CONFIGURATION can be prechecked "
+                            "for a start." % task.status)
         now = self.clock.now()
         if self.instant:
             seconds = 0.0
@@ -293,7 +304,7 @@ class World:
         if task.precheck is not None:
             del self.prechecks[task.precheck.id]  # a new precheck replaces the last one, ID and result
         precheck_id = str(uuid.UUID(int=self._precheck_rng.getrandbits(128), version=4))
-        task.precheck = PrecheckRun(precheck_id, task, now, now + seconds)
+        task.precheck = PrecheckRun(precheck_id, task, mode, now, now + seconds)
         self.prechecks[precheck_id] = task.precheck
         return {"id": job_id, "precheck_id": precheck_id, "status": "success"}
 
@@ -310,6 +321,93 @@ class World:
             return {"precheck_id": some_id, "error_code": errors.DRS_PRECHECK_NOT_FOUND,
                     "error_msg": "There is no precheck or job %s (a newer precheck of a job replaces its ID)." % some_id}
         return run.result(self.clock.now())
+
+    # batch-retry-task / batch-pause-task / batch-jobs
+
+    def retry(self, job_id):
+        """Retry a failed task (back to the phase it failed in) or resume a paused one; the batch-retry-task entry."""
+        task = self.tasks.get(job_id)
+        if task is None:
+            return _refused(job_id, errors.DRS_JOB_NOT_FOUND, "The job %s does not exist." % job_id)
+        if task.spec.child_ids:
+            return _refused(job_id, errors.DRS_PARENT_JOB, "The job %s is a parent job; retry its child jobs instead." % job_id)
+        now = self.clock.now()
+        if task.status in st.PAUSED:
+            # a task paused while failed resumes as a retry of its failure
+            failed = task.paused_from if task.paused_from in st.RETRY_PHASES else None
+            resume_at = task.paused_from or self._resume_default(task)
+        elif task.status in st.RETRY_PHASES:
+            failed = task.status
+            if self.scenario.require_precheck and not self._prechecked_for_retry(task, now):
+                return _refused(job_id, errors.DRS_PRECHECK_NOT_PASSED,
+                                "The job %s has not passed a forRetryJob precheck since it failed; run batch-precheck first." % job_id)
+        else:
+            return _refused(job_id, errors.DRS_STATUS_FORBIDS_RETRY,
+                            "The job status %s does not allow a retry; only a failed job (%s) can be retried, and a paused one "
+                            "(PAUSING) resumed." % (task.status, ", ".join(st.RETRY_PHASES)))
+        if failed is None:
+            walk = st.walk_from(resume_at, task.task_mode)
+        elif task.failed_retries_left > 0:
+            # scripted (failed_retries): this retry fails again, in the same status, once the phase has run its time
+            task.failed_retries_left -= 1
+            walk = [st.RETRY_PHASES[failed], failed]
+        else:
+            walk = st.walk_from(st.RETRY_PHASES[failed], task.task_mode)
+        self._walk(task, walk, now)
+        task.paused_from = None
+        task.retry_count += 1
+        return {"id": job_id, "status": "success"}
+
+    @staticmethod
+    def _resume_default(task):
+        """Where a task seeded in PAUSING resumes: its last transfer phase."""
+        pipeline = st.PIPELINES[task.task_mode]
+        return st.INCRE_TRANSFER_STARTED if st.INCRE_TRANSFER_STARTED in pipeline else st.FULL_TRANSFER_STARTED
+
+    def _prechecked_for_retry(self, task, now):
+        run = task.precheck
+        return run is not None and run.mode == "forRetryJob" and run.started_at >= task.entered_at and run.passed(now)
+
+    def _walk(self, task, statuses, now):
+        """Enter the first of ``statuses`` now and plan the others."""
+        task.enter(statuses[0], now)
+        self._plan(task, statuses[1:], now + self._duration(task, statuses[0]))
+
+    def pause(self, job_id):
+        """Pause a transferring task; the batch-pause-task entry. Both pause modes pause it the same way here."""
+        task = self.tasks.get(job_id)
+        if task is None:
+            return _refused(job_id, errors.DRS_JOB_NOT_FOUND, "The job %s does not exist." % job_id)
+        if task.spec.child_ids:
+            return _refused(job_id, errors.DRS_PARENT_JOB, "The job %s is a parent job; pause its child jobs instead." % job_id)
+        if task.status not in st.PAUSABLE:
+            return _refused(job_id, errors.DRS_STATUS_FORBIDS_PAUSE,
+                            "The job status %s does not allow a pause; only a job in %s can be paused." % (task.status, ", ".join(st.PAUSABLE)))
+        task.paused_from = task.status
+        task.enter(st.PAUSING, self.clock.now())
+        task.timeline = []
+        return {"id": job_id, "status": "success"}
+
+    def end_or_delete(self, job_id, delete_type):
+        """End (terminate, force_terminate) or delete one task; the batch-jobs entry."""
+        task = self.tasks.get(job_id)
+        if task is None:
+            return _refused(job_id, errors.DRS_JOB_NOT_FOUND, "The job %s does not exist." % job_id)
+        now = self.clock.now()
+        if delete_type == "delete":
+            if task.status not in st.DELETABLE:
+                return _refused(job_id, errors.DRS_STATUS_FORBIDS_DELETE,
+                                "The job status %s does not allow a delete; only a job in %s can be deleted, end it first."
+                                % (task.status, ", ".join(st.DELETABLE)))
+            task.enter(st.DELETED, now)
+            task.timeline = []
+            return {"id": job_id, "status": "success"}
+        if task.status in st.NOT_ENDABLE:
+            return _refused(job_id, errors.DRS_STATUS_FORBIDS_END,
+                            "The job status %s does not allow ending the job (%s)." % (task.status, delete_type))
+        self._walk(task, [st.RELEASE_RESOURCE_STARTED, st.RELEASE_RESOURCE_COMPLETE], now)
+        task.paused_from = None
+        return {"id": job_id, "status": "success"}
 
     # the task list
 
@@ -388,9 +486,6 @@ class World:
         }
 
 
-def _precheck_failed(job_id, code, message):
-    return {"id": job_id, "status": "failed", "error_code": code, "error_msg": message}
-
-
-def _start_failed(job_id, code, message):
+def _refused(job_id, code, message):
+    """The per-task answer of a write that was refused for this task (the others still act)."""
     return {"id": job_id, "status": "failed", "error_code": code, "error_msg": message}

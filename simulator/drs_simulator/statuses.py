@@ -74,6 +74,28 @@ FAILURE_REPLACES = {
 }
 START_FAILURES = (START_JOB_FAILED, FULL_TRANSFER_FAILED, INCRE_TRANSFER_FAILED)
 
+# batch-retry-task: a failed task goes back to the phase it failed in, and on from there.
+RETRY_PHASES = {
+    START_JOB_FAILED: STARTJOBING,
+    FULL_TRANSFER_FAILED: FULL_TRANSFER_STARTED,
+    INCRE_TRANSFER_FAILED: INCRE_TRANSFER_STARTED,
+    CHILD_TRANSFER_FAILED: CHILD_TRANSFER_STARTED,
+}
+# A re-edit's subtask (child transfer) ends back in incremental transfer.
+CHILD_TRANSFER_WALK = (CHILD_TRANSFER_STARTED, CHILD_TRANSFER_COMPLETE, INCRE_TRANSFER_STARTED)
+# ... and a paused one is resumed by the same call.
+PAUSED = (PAUSING, PAUSEING)
+# batch-pause-task: the statuses the OTC page lists ("Only tasks in ... can be paused").
+PAUSABLE = (FULL_TRANSFER_STARTED, FULL_TRANSFER_FAILED, FULL_TRANSFER_COMPLETE, INCRE_TRANSFER_STARTED, INCRE_TRANSFER_FAILED)
+# A forRetryJob precheck: a task that can be retried, or one in incremental transfer whose objects were edited.
+RETRY_PRECHECKABLE = tuple(RETRY_PHASES) + (INCRE_TRANSFER_STARTED,)
+# batch-jobs with delete_type terminate / force_terminate: a task that runs or ran can be ended; one never
+# started, being created, or already ending, ended or deleted cannot.
+NOT_ENDABLE = (CREATING, CREATE_FAILED, CONFIGURATION, RELEASE_RESOURCE_STARTED, RELEASE_RESOURCE_COMPLETE, DELETED,
+               RELEASE_CHILD_TRANSFER_STARTED, RELEASE_CHILD_TRANSFER_COMPLETE)
+# batch-jobs with delete_type delete: the page's list ("Only tasks in ... can be deleted").
+DELETABLE = (CREATE_FAILED, RELEASE_RESOURCE_COMPLETE, RELEASE_CHILD_TRANSFER_COMPLETE)
+
 ASYNC_JOB_VALIDATING = "ASYNC_JOB_VALIDATING"
 ASYNC_JOB_VALIDATE_FAILED = "ASYNC_JOB_VALIDATE_FAILED"
 AUTO_PARAM_VALIDATE_SUCCESS = "AUTO_PARAM_VALIDATE_SUCCESS"
@@ -106,3 +128,11 @@ def planned_statuses(after, task_mode, fail_at):
             break
         planned.append(status)
     return planned
+
+
+def walk_from(phase, task_mode):
+    """The statuses a task walks through from ``phase`` on (a status of its pipeline, or the child transfer)."""
+    if phase == CHILD_TRANSFER_STARTED:
+        return list(CHILD_TRANSFER_WALK)
+    pipeline = PIPELINES[task_mode]
+    return list(pipeline[pipeline.index(phase):]) if phase in pipeline else [phase]

@@ -13,7 +13,7 @@ TASKS = [
     {"id": "t2", "name": "Orders-us", "status": "INCRE_TRANSFER_STARTED", "db_use_type": "sync", "net_type": "vpc",
      "enterprise_project_id": "eps-1", "tags": {"env": "test"}, "create_time": 1700000002000, "task_mode": "INCR_TRANS"},
     {"id": "t3", "name": "ledger", "engine_type": "cloudDataGuard-mysql", "db_use_type": "cloudDataGuard", "net_type": "vpn",
-     "job_direction": "down", "create_time": 1700000003000},
+     "job_direction": "down", "create_time": 1700000003000, "instance_ids": ["rds-ledger", "rds-shared"]},
     {"id": "p1", "name": "parent", "create_time": 1700000004000, "description": "a parent",
      "children": [{"id": "c1", "name": "child-one", "status": "FULL_TRANSFER_FAILED"}, {"id": "c2", "name": "child-two"}]},
 ]
@@ -70,6 +70,10 @@ def test_newest_first_with_the_sdk_fields(client):
     ({"tags": {"env": "prod", "team": "b"}}, []),
     ({"name": "orders", "net_type": "vpc"}, ["t2"]),
     ({"name": "", "status": None, "tags": {}}, ["p1", "t3", "t2", "t1"]),
+    ({"instance_ids": ["rds-shared"]}, ["t3"]),    # any of the task's instances
+    ({"instance_ids": ["rds-other", "rds-ledger"]}, ["t3"]),
+    ({"instance_ids": ["rds-other"]}, []),
+    ({"instance_ids": []}, ["p1", "t3", "t2", "t1"]),
 ])
 def test_filters(client, filters, expected):
     body = list_jobs(client, **filters)
@@ -95,7 +99,8 @@ def test_paging(make_sim):
     {"per_page": 101}, {"per_page": -1}, {"cur_page": -1}, {"cur_page": "1"}, {"per_page": 0, "cur_page": 2},
     {"status": "RUNNING"}, {"net_type": "lan"}, {"db_use_type": "dr"}, {"name": 5}, {"tags": ["env"]},
     {"enterprise_project_id": ""}, {"name": ",".join("id%d" % number for number in range(101))},
-    {"instance_ids": ["i-1"]}, {"instance_ip": "10.0.0.1"},
+    {"instance_ids": "rds-1"}, {"instance_ids": [""]}, {"instance_ids": ["rds-%d" % number for number in range(11)]},
+    {"instance_ip": "10.0.0.1"},
 ])
 def test_invalid_bodies_are_400(client, body):
     response = client.session.post(client.url("v3", "jobs"), json=body, timeout=TIMEOUT)
@@ -122,3 +127,29 @@ def test_vendor_sdk_lists_jobs(make_sim):
         parent = sdk_client(sim).show_job_list(ShowJobListRequest(body=QueryJobsReq(name="p1"))).jobs[0]
     assert [child.id for child in parent.children] == ["c1", "c2"]
     assert parent.children[0].error_msg
+
+
+def test_a_task_without_instance_ids_is_found_by_its_precheck_instance(make_sim):
+    """The default instance of a task is the rds_instance_id its precheck results name."""
+    sim = make_sim(scenario({"id": "9a470239-2308-4bb5-a6bc-1040402fjb21", "precheck_seconds": 0}, {"name": "other"}))
+    client = DrsClient(sim)
+    client.session.post(client.url("v3", "jobs/batch-precheck"), timeout=TIMEOUT,
+                        json={"jobs": [{"job_id": "9a470239-2308-4bb5-a6bc-1040402fjb21", "precheck_mode": "forStartJob"}]})
+    result = client.session.post(client.url("v3", "jobs/batch-precheck-result"), timeout=TIMEOUT,
+                                 json={"jobs": ["9a470239-2308-4bb5-a6bc-1040402fjb21"]}).json()["results"][0]
+    assert ids(list_jobs(client, instance_ids=[result["rds_instance_id"]])) == ["9a470239-2308-4bb5-a6bc-1040402fjb21"]
+
+
+def test_a_deleted_task_is_listed_only_when_the_status_filter_asks_for_deleted_ones(make_sim):
+    client = DrsClient(make_sim(scenario({"id": "t1", "status": "DELETED"}, {"id": "t2", "status": "RELEASE_RESOURCE_COMPLETE"})))
+    assert ids(list_jobs(client)) == ["t2"] and list_jobs(client)["total_record"] == 1
+    assert ids(list_jobs(client, status="DELETED")) == ["t1"]
+    assert client.statuses(["t1"]) == {"t1": "DELETED"}, "batch-status still knows it"
+
+
+def test_vendor_sdk_filters_by_instance_ids(make_sim):
+    sim = make_sim(scenario(*TASKS))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        response = sdk_client(sim).show_job_list(ShowJobListRequest(body=QueryJobsReq(instance_ids=["rds-ledger"])))
+    assert [job.id for job in response.jobs] == ["t3"]

@@ -8,6 +8,8 @@ from huaweicloudsdkdrs.v3 import (BatchCheckJobsRequest, BatchCheckResultsReques
 
 from simtools import TIMEOUT, DrsClient, assert_vendor_error, scenario, sdk_client
 
+# batch-precheck-result takes task IDs in the UUID form only (BatchQueryPrecheckResultReq.jobs)
+OK, BAD, RUNNING, NOPE = ("%08x-2308-4bb5-a6bc-1040402fjb21" % number for number in range(4))
 FAILING = [{"item": "Source database binlog format", "failed_reason": "binlog_format is STATEMENT, not ROW"},
            {"item": "Source database timezone", "result": "ALARM", "failed_reason": "time zones differ"}]
 
@@ -27,21 +29,21 @@ def results(client, *some_ids):
 
 @pytest.fixture
 def sim(make_sim):
-    return make_sim(scenario({"id": "ok", "precheck_seconds": 10}, {"id": "bad", "precheck_items": FAILING, "precheck_seconds": 4},
-                             {"id": "running", "status": "INCRE_TRANSFER_STARTED"}))
+    return make_sim(scenario({"id": OK, "precheck_seconds": 10}, {"id": BAD, "precheck_items": FAILING, "precheck_seconds": 4},
+                             {"id": RUNNING, "status": "INCRE_TRANSFER_STARTED"}))
 
 
 def test_a_precheck_runs_for_its_time_then_passes(sim):
     client = DrsClient(sim)
-    body = precheck(client, "ok")
+    body = precheck(client, OK)
     assert body["count"] == 1
     started = body["results"][0]
     assert set(started) == {"id", "precheck_id", "status"} and set(started) <= set(PostPreCheckResp.attribute_map.values())
-    assert (started["id"], started["status"]) == ("ok", "success")
+    assert (started["id"], started["status"]) == (OK, "success")
     first = results(client, started["precheck_id"])[0]
     assert (first["result"], first["process"], first["precheck_result"]) == (False, "0%", [])
     sim.advance(5)
-    assert results(client, "ok")[0]["process"] == "50%"  # a task ID reads its latest precheck too
+    assert results(client, OK)[0]["process"] == "50%"  # a task ID reads its latest precheck too
     sim.advance(5)
     done = results(client, started["precheck_id"])[0]
     assert set(done) <= set(QueryPreCheckResp.attribute_map.values())
@@ -51,14 +53,14 @@ def test_a_precheck_runs_for_its_time_then_passes(sim):
     for item in done["precheck_result"]:
         assert set(item) == set(PrecheckResult.attribute_map.values())
     sim.advance(3600)
-    assert results(client, "ok")[0]["result"] is True, "a passed precheck keeps its result"
+    assert results(client, OK)[0]["result"] is True, "a passed precheck keeps its result"
 
 
 def test_scripted_failure_items(sim):
     client = DrsClient(sim)
-    precheck(client, "bad")
+    precheck(client, BAD)
     sim.advance(4)
-    done = results(client, "bad")[0]
+    done = results(client, BAD)[0]
     assert done["result"] is False and done["process"] == "100%"
     by_item = {item["item"]: item for item in done["precheck_result"]}
     assert by_item["Source database binlog format"]["result"] == "FAILED"
@@ -69,43 +71,45 @@ def test_scripted_failure_items(sim):
 
 def test_a_second_precheck_restarts_it_with_a_new_id(sim):
     client = DrsClient(sim)
-    old = precheck(client, "ok")["results"][0]["precheck_id"]
+    old = precheck(client, OK)["results"][0]["precheck_id"]
     sim.advance(10)
     assert results(client, old)[0]["result"] is True
-    new = precheck(client, "ok")["results"][0]["precheck_id"]
+    new = precheck(client, OK)["results"][0]["precheck_id"]
     assert new != old
-    assert results(client, "ok")[0]["result"] is False
+    assert results(client, OK)[0]["result"] is False
     assert results(client, old)[0]["error_code"] == "DRS.10040017"
 
 
 def test_refusals_per_task(sim):
     client = DrsClient(sim)
-    body = precheck(client, "running", "nope", "ok")
+    body = precheck(client, RUNNING, NOPE, OK)
     refused, unknown, started = body["results"]
     assert (refused["status"], refused["error_code"]) == ("failed", "DRS.10040015") and "INCRE_TRANSFER_STARTED" in refused["error_msg"]
     assert (unknown["status"], unknown["error_code"]) == ("failed", "DRS.10040004")
     assert started["status"] == "success"
-    retry = precheck(client, "bad", mode="forRetryJob")["results"][0]
+    retry = precheck(client, BAD, mode="forRetryJob")["results"][0]
     assert (retry["status"], retry["error_code"]) == ("failed", "DRS.10040015") and "forStartJob" in retry["error_msg"]
 
 
 def test_result_errors(sim):
     client = DrsClient(sim)
-    never, unknown = results(client, "ok", "00000000-0000-4000-8000-000000000000")
-    assert (never["precheck_id"], never["error_code"]) == ("ok", "DRS.10040016")
+    never, unknown = results(client, OK, "00000000-0000-4000-8000-000000000000")
+    assert (never["precheck_id"], never["error_code"]) == (OK, "DRS.10040016")
     assert unknown["error_code"] == "DRS.10040017"
 
 
 @pytest.mark.parametrize("route, body", [
     ("batch-precheck", {}),
     ("batch-precheck", {"jobs": []}),
-    ("batch-precheck", {"jobs": [{"job_id": "ok"}]}),
-    ("batch-precheck", {"jobs": [{"job_id": "ok", "precheck_mode": "now"}]}),
-    ("batch-precheck", {"jobs": [{"job_id": "ok", "precheck_mode": "forStartJob"}] * 2}),
-    ("batch-precheck", {"jobs": ["ok"]}),
+    ("batch-precheck", {"jobs": [{"job_id": OK}]}),
+    ("batch-precheck", {"jobs": [{"job_id": OK, "precheck_mode": "now"}]}),
+    ("batch-precheck", {"jobs": [{"job_id": OK, "precheck_mode": "forStartJob"}] * 2}),
+    ("batch-precheck", {"jobs": [OK]}),
     ("batch-precheck-result", {"jobs": []}),
-    ("batch-precheck-result", {"jobs": ["ok", "ok"]}),
+    ("batch-precheck-result", {"jobs": [OK, OK]}),
     ("batch-precheck-result", {"jobs": [7]}),
+    ("batch-precheck-result", {"jobs": ["ok"]}),
+    ("batch-precheck-result", {"jobs": [OK, "9a470239-2308-4bb5-a6bc-1040402fjb2"]}),
 ])
 def test_invalid_bodies_are_400(sim, route, body):
     client = DrsClient(sim)
@@ -141,7 +145,7 @@ def test_vendor_sdk_prechecks(sim):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # the SDK marks both methods deprecated
         started = client.batch_check_jobs(BatchCheckJobsRequest(body=BatchPrecheckReq(
-            jobs=[PreCheckInfo(job_id="bad", precheck_mode="forStartJob")])))
+            jobs=[PreCheckInfo(job_id=BAD, precheck_mode="forStartJob")])))
         assert (started.count, started.results[0].status) == (1, "success")
         sim.advance(4)
         done = client.batch_check_results(BatchCheckResultsRequest(body=BatchQueryPrecheckResultReq(jobs=[started.results[0].precheck_id])))
