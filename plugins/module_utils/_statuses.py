@@ -67,6 +67,20 @@ NEEDS_START = frozenset(status for status, (kind, _rank) in STATUSES.items() if 
 ALREADY_STARTED = frozenset(status for status, (kind, _rank) in STATUSES.items()
                             if kind in (STARTING, TRANSFERRING, MAINTENANCE))
 
+# What the day-two modules may do to a task, from the vendor pages of batch-retry-task, batch-pause-task and
+# batch-jobs. A retry sends a task that failed while starting or transferring back to that phase ...
+RETRYABLE = frozenset(["START_JOB_FAILED", "FULL_TRANSFER_FAILED", "INCRE_TRANSFER_FAILED", "CHILD_TRANSFER_FAILED"])
+# ... and the same call resumes a paused task (both spellings of the status).
+PAUSED = frozenset(["PAUSING", "PAUSEING"])
+PAUSABLE = frozenset(["FULL_TRANSFER_STARTED", "FULL_TRANSFER_COMPLETE", "INCRE_TRANSFER_STARTED"])
+# Ending (terminate) releases a task's resources; the API deletes only a task in DELETABLE.
+ENDING = frozenset(["RELEASE_RESOURCE_STARTED", "RELEASE_CHILD_TRANSFER_STARTED"])
+DELETABLE = frozenset(["CREATE_FAILED", "RELEASE_RESOURCE_COMPLETE", "RELEASE_CHILD_TRANSFER_COMPLETE"])
+DELETED = "DELETED"
+# A task that runs or ran can be ended: not one being created or never started, nor one ending, ended or deleted.
+ENDABLE = frozenset(status for status in STATUSES
+                    if status not in ENDING | DELETABLE | frozenset(["CREATING", "CONFIGURATION", DELETED]))
+
 # task_mode of the vendor SDK's QueryProgressResp: a full-only task ends after its full transfer.
 FULL_ONLY_MODE = "FULL_TRANS"
 AUTO = "auto"

@@ -19,6 +19,16 @@ ASYNC_URI = "/v5/%s/batch-async-jobs" % PROJECT
 LIST_URI = "/v3/%s/jobs" % PROJECT
 PRECHECK_URI = "/v3/%s/jobs/batch-precheck" % PROJECT
 PRECHECK_RESULT_URI = "/v3/%s/jobs/batch-precheck-result" % PROJECT
+RETRY_URI = "/v3/%s/jobs/batch-retry-task" % PROJECT
+PAUSE_URI = "/v3/%s/jobs/batch-pause-task" % PROJECT
+BATCH_JOBS_URI = "/v3/%s/jobs/batch-jobs" % PROJECT
+# What the fake's day-two writes accept, and where they take a task.
+RETRY_TO = {"START_JOB_FAILED": "STARTJOBING", "FULL_TRANSFER_FAILED": "FULL_TRANSFER_STARTED",
+            "INCRE_TRANSFER_FAILED": "INCRE_TRANSFER_STARTED", "CHILD_TRANSFER_FAILED": "CHILD_TRANSFER_STARTED",
+            "PAUSING": "INCRE_TRANSFER_STARTED", "PAUSEING": "INCRE_TRANSFER_STARTED"}
+PAUSABLE = ("FULL_TRANSFER_STARTED", "FULL_TRANSFER_COMPLETE", "INCRE_TRANSFER_STARTED")
+NOT_ENDABLE = ("CREATING", "CONFIGURATION", "CREATE_FAILED", "RELEASE_RESOURCE_STARTED", "RELEASE_RESOURCE_COMPLETE", "DELETED")
+DELETABLE = ("CREATE_FAILED", "RELEASE_RESOURCE_COMPLETE", "RELEASE_CHILD_TRANSFER_COMPLETE")
 # The filters of QueryJobsReq the fake applies, each by equality (name by substring, see list_jobs).
 LIST_FILTERS = ("status", "engine_type", "db_use_type", "net_type")
 
@@ -57,6 +67,17 @@ class FakeDrs:
         self.started_prechecks = {}
         self.refuse_precheck = {}
         self.precheck_starts = 0
+        # day two: task ID -> {error_code, error_msg} to refuse; answers to give instead of the real one (after
+        # acting), one per request; task ID -> status reads left before a release completes; task ID -> the
+        # status a retry leads to instead of RETRY_TO's
+        self.refuse_action = {}
+        self.action_faults = []
+        self.releasing = {}
+        self.release_reads = 0
+        self.retry_to = {}
+        httpserver.expect_request(RETRY_URI, method="POST").respond_with_handler(self.batch_retry)
+        httpserver.expect_request(PAUSE_URI, method="POST").respond_with_handler(self.batch_pause)
+        httpserver.expect_request(BATCH_JOBS_URI, method="DELETE").respond_with_handler(self.batch_jobs)
         httpserver.expect_request(LIST_URI, method="POST").respond_with_handler(self.list_jobs)
         httpserver.expect_request(PRECHECK_URI, method="POST").respond_with_handler(self.batch_precheck)
         httpserver.expect_request(PRECHECK_RESULT_URI, method="POST").respond_with_handler(self.batch_precheck_result)
@@ -71,6 +92,12 @@ class FakeDrs:
         return [request for request, _response in self.server.log if request.path == uri and method in (None, request.method)]
 
     def batch_status(self, request):
+        for task_id in list(self.releasing):
+            if self.releasing[task_id] <= 0:
+                self.tasks[task_id] = "RELEASE_RESOURCE_COMPLETE"
+                del self.releasing[task_id]
+            else:
+                self.releasing[task_id] -= 1
         results = []
         for task_id in request.get_json()["jobs"]:
             if task_id in self.tasks:
@@ -187,3 +214,50 @@ class FakeDrs:
             results.append(self.precheck_results.get(task_id) or {
                 "precheck_id": task_id, "error_code": "DRS.10040016", "error_msg": "No precheck of the job %s." % task_id})
         return json_response({"results": results, "count": len(results)})
+
+    def day_two(self, request, act, status=200):
+        """Answer a retry, pause or batch-jobs request: ``act(job)`` changes the task, or returns why it cannot."""
+        results = []
+        for job in request.get_json()["jobs"]:
+            task_id = job["job_id"]
+            refusal = self.refuse_action.get(task_id)
+            if refusal is None:
+                reason = "unknown task" if task_id not in self.tasks else act(job)
+                refusal = {"error_code": "DRS.10040019", "error_msg": reason} if reason else None
+            results.append(dict(id=task_id, status="failed", **refusal) if refusal else {"id": task_id, "status": "success"})
+        if self.action_faults:
+            return self.action_faults.pop(0)
+        return json_response({"results": results, "count": len(results)}, status=status)
+
+    def batch_retry(self, request):
+        def retry(job):
+            status = self.tasks[job["job_id"]]
+            if status not in RETRY_TO:
+                return "The job status %s does not allow a retry." % status
+            self.tasks[job["job_id"]] = self.retry_to.get(job["job_id"], RETRY_TO[status])
+            return None
+        return self.day_two(request, retry)
+
+    def batch_pause(self, request):
+        def pause(job):
+            status = self.tasks[job["job_id"]]
+            if status not in PAUSABLE:
+                return "The job status %s does not allow a pause." % status
+            self.tasks[job["job_id"]] = "PAUSING"
+            return None
+        return self.day_two(request, pause)
+
+    def batch_jobs(self, request):
+        def end_or_delete(job):
+            status = self.tasks[job["job_id"]]
+            if job["delete_type"] == "delete":
+                if status not in DELETABLE:
+                    return "The job status %s does not allow a delete." % status
+                self.tasks[job["job_id"]] = "DELETED"
+            elif status in NOT_ENDABLE:
+                return "The job status %s does not allow ending it." % status
+            else:
+                self.tasks[job["job_id"]] = "RELEASE_RESOURCE_STARTED"
+                self.releasing[job["job_id"]] = self.release_reads
+            return None
+        return self.day_two(request, end_or_delete, status=202)

@@ -7,7 +7,8 @@ import pytest
 from werkzeug import Response
 
 from ansible_collections.hwcloud.drs.plugins.modules import (
-    drs_async_commit, drs_batch_precheck, drs_batch_start, drs_batch_status, drs_job_info,
+    drs_async_commit, drs_batch_pause, drs_batch_precheck, drs_batch_retry, drs_batch_start, drs_batch_status, drs_batch_terminate,
+    drs_job_info,
 )
 
 from .fake_drs import PROJECT, STATUS_URI, FakeDrs, json_response
@@ -77,5 +78,22 @@ def test_listing_and_precheck_outputs_hold_no_secret(httpserver, run_module, aut
         run_module(drs_batch_precheck.main, dict(auth_args, jobs=[listed])),
     ]
     assert [run.failed for run in runs] == [False, True]
+    for run in runs:
+        assert_no_secret(run.output)
+
+
+def test_day_two_outputs_hold_no_secret(httpserver, run_module, auth_args):
+    drs = FakeDrs(httpserver)
+    failed = drs.add("INCRE_TRANSFER_FAILED", 1)
+    running = drs.add("INCRE_TRANSFER_STARTED", 1, start=1)
+    configured = drs.add("CONFIGURATION", 1, start=2)
+    drs.refuse_action[running[0]] = {"error_code": "DRS.10040020", "error_msg": "Not allowed."}
+    runs = [
+        run_module(drs_batch_retry.main, dict(auth_args, jobs=failed, wait=True), diff=True),
+        run_module(drs_batch_pause.main, dict(auth_args, jobs=running)),
+        run_module(drs_batch_terminate.main, dict(auth_args, jobs=failed, delete=True, wait=True), diff=True),
+        run_module(drs_batch_terminate.main, dict(auth_args, jobs=configured)),
+    ]
+    assert [run.failed for run in runs] == [False, True, False, True]
     for run in runs:
         assert_no_secret(run.output)
