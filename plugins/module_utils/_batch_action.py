@@ -96,8 +96,8 @@ class BatchActionModule(DrsModule):
         """Fail, sending nothing, when a task cannot take the action: the others stay as planned."""
         blocked = [entry for entry in entries if entry["action"] == FAILED]
         if blocked:
-            self.fail("%d of %s cannot be %s, so none was: %s" % (len(blocked), count_of(len(entries), "DRS task"),
-                                                                   self.participle, describe(blocked)),
+            self.fail("%d of %s cannot be %s, so none was: %s"
+                      % (len(blocked), count_of(len(entries), "DRS task"), self.participle, describe(blocked)),
                       **self.result(entries, refused=True))
 
     # -- act -----------------------------------------------------------------------------
