@@ -13,12 +13,14 @@
 # -h/--help. venv always runs, and tree whenever a stage that needs it runs.
 #
 # More on some stages: sanity allows no entries in tests/sanity/ignore-*.txt; docs also checks
-# FILES.json; installed and oldest run the demo playbook twice against the simulator; changelog
-# wants a fragment when plugins/ or roles/ changed; molecule is skipped while there is no
-# scenario; ee builds no container image; pytest (unit, simulator, integration, awx, ...) goes
-# last in the default run, so that its summary line closes it. The extra ansible-core venvs
-# are .venv-core<version> (requirements/core-<version>.txt); importer runs offline in
-# .venv-release (requirements/release.txt).
+# FILES.json; installed, oldest, newest and previous run the demo playbook twice against the
+# simulator; changelog wants a fragment when plugins/ or roles/ changed; molecule is skipped
+# while there is no scenario; ee builds no container image; pytest (unit, simulator,
+# integration, awx, ...) goes last in the default run, so that its summary line closes it. The
+# extra ansible-core venvs are .venv-core<version> (requirements/core-<version>.txt); newest
+# and previous (ansible-core 2.21 and 2.20) need Python >= 3.12, found as python3.13/python3.12
+# on PATH or through pyenv, and are skipped, saying so, where there is none. importer runs
+# offline in .venv-release (requirements/release.txt).
 #
 # Environment:
 #   VENV_DIR        the venv to set up and use instead of .venv
@@ -58,14 +60,23 @@ installed      default  tree  release path: build, install, verify, demo from th
 changelog      default  -     antsibull-changelog lint + fragment check + dry-run release
 molecule       default  tree  molecule scenarios
 oldest         default  tree  oldest ansible-core (2.16): unit tests + installed demo
+newest         default  tree  newest ansible-core (2.21, Python >= 3.12): unit tests + installed demo + sanity
 pytest         default  -     pytest over tests/
 sanity-oldest  release  tree  ansible-test sanity --venv with the oldest ansible-core (2.16)
 units-matrix   release  -     unit tests on ansible-core 2.17 and 2.18
+previous       release  tree  ansible-core 2.20 (Python >= 3.12): unit tests + installed demo + sanity
 importer       release  tree  galaxy-importer on the tarball (offline)
 '
-# The extra ansible-core versions, besides .venv's, for the stages.
+# The extra ansible-core versions, besides .venv's (2.19), for the stages. The newest is what
+# `pip install ansible` brings: it runs in the default run (= CI), as the release users get first
+# and the one whose internals the launch may meet changed; the one before it (PREVIOUS_CORE) in
+# the release stages. From 2.20 on ansible-core needs Python >= 3.12: CORE_PYTHONS names the
+# Pythons its venv may be made with, the preferred first (2.21 on the newest Python, 2.20 on the
+# oldest it supports, so that both are tried); the others use .venv's Python (3.11).
 # shellcheck disable=SC2034
-OLDEST_CORE=2.16 MATRIX_CORES=(2.17 2.18)
+OLDEST_CORE=2.16 MATRIX_CORES=(2.17 2.18) PREVIOUS_CORE=2.20 NEWEST_CORE=2.21
+# shellcheck disable=SC2034
+declare -A CORE_PYTHONS=([2.20]="3.12 3.13 3.14" [2.21]="3.13 3.12 3.14")
 
 ALL_STAGES=() RELEASE_STAGES=()
 declare -A TITLE=() NEEDS_TREE=()
@@ -162,7 +173,8 @@ for stage in "${PLAN[@]}"; do
     elapsed=$(( $(now_ms) - start ))
     case $rc in
         0)   record_stage "$stage" passed "$elapsed" ;;
-        200) record_stage "$stage" skipped "$elapsed" "nothing to run yet" ;;
+        200) record_stage "$stage" skipped "$elapsed" "$(cat "$WORK/skip-note" 2>/dev/null || echo "nothing to run yet")"
+             rm -f -- "$WORK/skip-note" ;;
         *)   record_stage "$stage" FAILED "$elapsed" "exit $rc" ;;
     esac
     if [[ $stage != "$LAST" ]]; then

@@ -57,6 +57,14 @@ stage_header() {
     log "${C_BOLD}==> [${name}] ${title}${C_RESET}"
 }
 
+# skip_stage REASON: ends a stage as skipped, with REASON in the summary (status 200; the
+# driver reads the note from $WORK/skip-note).
+skip_stage() {
+    info "skipped: $1"
+    printf '%s\n' "$1" >"$WORK/skip-note"
+    return 200
+}
+
 # record_stage NAME RESULT MS [NOTE]
 record_stage() {
     STAGES_RUN+=("$1")

@@ -7,8 +7,9 @@
 # test.sh runs each but venv in a subshell, so a stage may cd and export freely, and all with
 # errexit off, so a stage checks each status itself: it goes on after a failed check that
 # leaves the next checks meaningful (rc=1) and stops where it does not (return 1).
-# They use test.sh's REPO_ROOT, LIB, VENV, WORK, COLLECTIONS_BASE, TREE, OLDEST_CORE and
-# MATRIX_CORES, and the steps of scripts/lib/steps.sh.
+# They use test.sh's REPO_ROOT, LIB, VENV, WORK, COLLECTIONS_BASE, TREE, the ansible-core
+# versions (OLDEST_CORE, MATRIX_CORES, PREVIOUS_CORE, NEWEST_CORE, CORE_PYTHONS) and the steps of
+# scripts/lib/steps.sh.
 
 stage_venv() {
     local python version
@@ -224,17 +225,11 @@ stage_molecule() {
 }
 
 stage_oldest() {
-    local bin tarball install="$WORK/oldest-path" version rc=0
-    bin=$(core_bin "$OLDEST_CORE")
-    core_venv "$OLDEST_CORE" || return 1
-    unit_tests "$bin" || rc=1
-    # The release path with the oldest ansible-galaxy and ansible-playbook.
-    tarball=$(build_tarball "$WORK/oldest-build" "$bin") || return 1
-    install_tarball "$tarball" "$install" "$bin" || return 1
-    version=$("$bin/ansible-galaxy" --version)
-    info "built and installed with ${version%%$'\n'*}"
-    installed_demo "$install" "$bin" || rc=1
-    return "$rc"
+    core_checks "$OLDEST_CORE"
+}
+
+stage_newest() {
+    core_checks "$NEWEST_CORE" sanity
 }
 
 # Last in the default run, so that its summary line closes the run.
@@ -272,6 +267,10 @@ stage_units_matrix() {
         unit_tests "$(core_bin "$core")" || rc=1
     done
     return "$rc"
+}
+
+stage_previous() {
+    core_checks "$PREVIOUS_CORE" sanity
 }
 
 stage_importer() {

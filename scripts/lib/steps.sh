@@ -14,6 +14,7 @@ indented() {
 }
 
 py311() { "$1" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' 2>/dev/null; }
+py_xy() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
 
 # find_python: the interpreter .venv is made from: $PYTHON as given, else the first Python
 # >= 3.11 on PATH.
@@ -35,9 +36,13 @@ ensure_venv() {
     local dir=$1 requirements=$2 python=${3:-python} name want='' have f
     name=$(basename "$dir")
     [[ -f $requirements ]] || { err "missing $requirements"; return 1; }
-    # A venv that no longer runs (moved, Python removed) is rebuilt from scratch.
+    # A venv that no longer runs (moved, Python removed) is rebuilt from scratch, and so is
+    # one made with another Python version than PYTHON's.
     if [[ -e $dir ]] && ! py311 "$dir/bin/python"; then
         warn "$dir is broken or too old: recreating it"
+        rm -rf -- "$dir"
+    elif [[ -e $dir ]] && [[ $(py_xy "$dir/bin/python") != "$(py_xy "$python")" ]]; then
+        warn "$dir has Python $(py_xy "$dir/bin/python"), $python is $(py_xy "$python"): recreating it"
         rm -rf -- "$dir"
     fi
     if [[ ! -x $dir/bin/python ]]; then
@@ -63,10 +68,43 @@ ensure_venv() {
     fi
 }
 
+# python_version X.Y: an interpreter of Python X.Y: pythonX.Y on PATH if it runs (a pyenv
+# shim of a version that is installed but not selected does not), else the newest X.Y.Z that
+# pyenv installed (`pyenv root`, or $PYENV_ROOT / ~/.pyenv where pyenv is not on PATH, as in a
+# shell that did not read the profile that sets it up).
+python_version() {
+    local want=$1 root found
+    if command -v "python$want" >/dev/null 2>&1 && [[ $(py_xy "python$want") == "$want" ]]; then
+        printf '%s\n' "python$want"; return
+    fi
+    root=$(pyenv root 2>/dev/null) || root=${PYENV_ROOT:-$HOME/.pyenv}
+    found=$(find "$root/versions" -mindepth 3 -maxdepth 3 -path "*/versions/$want.*/bin/python$want" 2>/dev/null |
+            sort -V | tail -n 1)
+    [[ -n $found && $(py_xy "$found") == "$want" ]] || return 1
+    printf '%s\n' "$found"
+}
+
+# core_python VERSION: the interpreter that makes the venv of ansible-core VERSION: the first
+# Python of CORE_PYTHONS[VERSION] (in order of preference) that this machine has, or .venv's
+# Python where no list is given. Fails where none of the list is here.
+core_python() {
+    local want
+    if [[ -z ${CORE_PYTHONS[$1]:-} ]]; then printf 'python\n'; return; fi
+    for want in ${CORE_PYTHONS[$1]}; do
+        python_version "$want" && return
+    done
+    return 1
+}
+
 # core_bin VERSION / core_venv VERSION: the venv of an extra ansible-core version, from
-# requirements/core-VERSION.txt.
+# requirements/core-VERSION.txt, made with core_python's interpreter.
 core_bin() { printf '%s\n' "$REPO_ROOT/.venv-core$1/bin"; }
-core_venv() { ensure_venv "$REPO_ROOT/.venv-core$1" "$REPO_ROOT/requirements/core-$1.txt"; }
+core_venv() {
+    local python
+    python=$(core_python "$1") ||
+        { err "ansible-core $1 needs one of Python ${CORE_PYTHONS[$1]}, and there is none on PATH or in pyenv"; return 1; }
+    ensure_venv "$REPO_ROOT/.venv-core$1" "$REPO_ROOT/requirements/core-$1.txt" "$python"
+}
 
 # build_tarball OUTDIR [BIN]: build the collection from $TREE into OUTDIR, print its path.
 build_tarball() {
@@ -105,7 +143,7 @@ ansible_test_sanity() {
     info "pip bootstrap for ansible-test venvs: $shim"
     if (( USE_COLOR )); then color=yes; fi
     (cd "$TREE" && PATH="$bin:$PATH" ansible-test sanity --venv --color "$color" \
-        --python "$("$bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')")
+        --python "$(py_xy "$bin/python")")
 }
 
 # run_pytest BIN ARG...: pytest with the options every run shares.
@@ -125,4 +163,28 @@ run_pytest() {
 unit_tests() {
     info "$("$1/python" -c 'from ansible.release import __version__; print("ansible-core", __version__)'): pytest tests/unit"
     run_pytest "$1" -q tests/unit
+}
+
+# core_checks VERSION [sanity]: with the venv of ansible-core VERSION: the unit tests, the
+# release path (the tarball built and installed with its ansible-galaxy, the demo run with its
+# ansible-playbook) and, with the argument sanity, ansible-test sanity. Skipped, saying so, where
+# none of the Pythons CORE_PYTHONS names for VERSION is here.
+core_checks() {
+    local core=$1 bin tarball install="$WORK/core$1-path" version rc=0
+    if ! core_python "$core" >/dev/null; then
+        skip_stage "ansible-core $core not tested: no python${CORE_PYTHONS[$core]// /, python} runs here (PATH, pyenv)"
+        return
+    fi
+    bin=$(core_bin "$core")
+    core_venv "$core" || return 1
+    unit_tests "$bin" || rc=1
+    tarball=$(build_tarball "$WORK/core$1-build" "$bin") || return 1
+    install_tarball "$tarball" "$install" "$bin" || return 1
+    version=$("$bin/ansible-galaxy" --version)
+    info "built and installed with ${version%%$'\n'*}, $("$bin/python" -V)"
+    installed_demo "$install" "$bin" || rc=1
+    if [[ ${2:-} == sanity ]]; then
+        ansible_test_sanity "$bin" || rc=1
+    fi
+    return "$rc"
 }

@@ -28,7 +28,7 @@ def test_the_answer_is_the_module_process_answer(drs, run_module, token_args, mo
     # Tasks of their own: a start changes the first ones.
     ids = drs.add("CONFIGURATION", 2, start=10) + drs.add("INCRE_TRANSFER_STARTED", 1, start=15)
     in_process = run_in_process(module_class, dict(token_args, jobs=ids), check_mode=check_mode)
-    own_process.pop("invocation")
+    own_process.pop("invocation", None)  # ansible-core 2.21 adds it only when the controller asks
     assert without_ids(in_process) == without_ids(own_process)
 
 
