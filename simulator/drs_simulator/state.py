@@ -176,11 +176,13 @@ class World:
             self._moving.add(task.id)
 
     def _continue_seeded_motion(self, task, now):
-        """A task seeded while starting or transferring carries on from there."""
+        """A task seeded while starting, transferring or being released carries on from there."""
         if task.status == st.WAITING_FOR_START:
             planned = st.planned_statuses(None, task.task_mode, task.spec.fail_at)
         elif task.status in st.PIPELINES[task.task_mode]:
             planned = st.planned_statuses(task.status, task.task_mode, task.spec.fail_at)
+        elif task.status == st.RELEASE_RESOURCE_STARTED:
+            planned = [st.RELEASE_RESOURCE_COMPLETE]
         else:
             return
         self._plan(task, planned, now + self._duration(task, task.status))

@@ -263,3 +263,9 @@ def test_vendor_sdk_retries_pauses_ends_and_deletes(make_sim):
     log = [(entry["method"], entry["route"], entry["body"]) for entry in sim.request_log]
     assert log[2] == ("DELETE", "batch-jobs", {"jobs": [{"job_id": T3, "delete_type": "terminate"}, {"job_id": T4, "delete_type": "delete"},
                                                         {"job_id": T1, "delete_type": "delete"}]}), "the SDK sends the DELETE's body"
+
+
+def test_a_task_seeded_while_released_completes_its_release(make_sim):
+    sim = make_sim(scenario({"id": T1, "status": "RELEASE_RESOURCE_STARTED"}, transition_seconds=3))
+    client = DrsClient(sim)
+    assert walk(sim, client, T1, 2, 2) == ["RELEASE_RESOURCE_STARTED", "RELEASE_RESOURCE_COMPLETE"]
