@@ -143,7 +143,7 @@ def survey_extra_vars(survey_spec, answers):
     return extra_vars
 
 
-def run_job(tmp_path, collections_path, env, extra_vars, ident="1"):
+def run_job(tmp_path, collections_path, env, extra_vars, ident="1", playbook="awx/launch_batch.yml"):
     """An AWX job: private data dir with the project, inventory and env/extravars; ansible_runner.run."""
     private_data_dir = tmp_path / "job"
     project = private_data_dir / "project"
@@ -157,7 +157,7 @@ def run_job(tmp_path, collections_path, env, extra_vars, ident="1"):
     path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", os.defpath)])
     envvars = dict(env, PATH=path, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
                    ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_HOST_KEY_CHECKING="False")
-    runner = ansible_runner.run(private_data_dir=str(private_data_dir), ident=ident, playbook="awx/launch_batch.yml",
+    runner = ansible_runner.run(private_data_dir=str(private_data_dir), ident=ident, playbook=playbook,
                                 envvars=envvars, quiet=True, suppress_env_files=True,
                                 settings={"job_timeout": 120, "suppress_ansible_output": True})
     return runner, private_data_dir
@@ -193,19 +193,26 @@ def test_credential_type_injects_what_the_modules_read():
         assert field["type"] == "string" and field["label"]
 
 
-def test_job_template_runs_the_playbook_with_the_survey():
-    template = load("job_template.yml")
+@pytest.mark.parametrize("name", ["job_template.yml", "retry_job_template.yml"])
+def test_job_templates_run_their_playbook_with_every_survey_variable(name):
+    template = load(name)
     assert os.path.exists(os.path.join(REPO_ROOT, template["playbook"]))
     assert template["survey_enabled"] is True
     names = [question["variable"] for question in template["survey_spec"]["spec"]]
     assert len(names) == len(set(names))
-    assert {"drs_async_job_ids", "drs_jobs", "drs_job_groups", "drs_wait_timeout", "drs_poll_interval",
-            "drs_target_status"} <= set(names)
     with open(os.path.join(REPO_ROOT, template["playbook"]), encoding="utf-8") as handle:
         playbook = handle.read()
-    for name in names:
-        assert name in playbook, "the playbook ignores the survey variable %s" % name
+    for variable in names:
+        assert variable in playbook, "the playbook ignores the survey variable %s" % variable
     # The defaults alone are a valid survey (AWX checks them when the survey is saved).
+    survey_extra_vars(template["survey_spec"], {})
+
+
+def test_the_launch_survey_asks_what_the_role_needs():
+    template = load("job_template.yml")
+    names = [question["variable"] for question in template["survey_spec"]["spec"]]
+    assert {"drs_async_job_ids", "drs_jobs", "drs_job_groups", "drs_wait_timeout", "drs_poll_interval",
+            "drs_target_status"} <= set(names)
     defaults = survey_extra_vars(template["survey_spec"], {})
     assert defaults["drs_target_status"] == "auto" and defaults["drs_precheck"] == "yes"
     assert defaults["drs_poll_interval"] == 60 and defaults["drs_wait_timeout"] == 86400
@@ -291,3 +298,63 @@ def test_a_survey_that_launches_by_name(simulator, collections_path, tmp_path):
     assert (runner.status, runner.rc) == ("successful", 0), stdout
     started = [task_id for task_id, count in simulator.start_counts().items() if count]
     assert named and sorted(started) == sorted(named), stdout
+
+
+# ------------------------------------------------------------- the retry job template
+
+FAILED_ORDERS = ["%08x-0000-4000-8000-0000000fjb21" % number for number in range(3)]
+RETRY_SCENARIO = {
+    "project_id": PROJECT_ID,
+    "speed": "instant",
+    "auth": {"tokens": [TOKEN]},
+    "tasks": [{"id": FAILED_ORDERS[0], "name": "orders-1", "status": "INCRE_TRANSFER_FAILED"},
+              {"id": FAILED_ORDERS[1], "name": "orders-2", "status": "FULL_TRANSFER_FAILED"},
+              {"id": FAILED_ORDERS[2], "name": "ledger-1", "status": "INCRE_TRANSFER_FAILED"},
+              {"id": PLAIN, "name": "orders-3", "status": "INCRE_TRANSFER_STARTED"}],
+}
+
+
+def retry_job(simulator, collections_path, tmp_path, answers):
+    template = load("retry_job_template.yml")
+    env, _dummy = inject_credential(load("credential_type.yml"), CREDENTIALS["token"](simulator))
+    runner, private_data_dir = run_job(tmp_path, collections_path, env, survey_extra_vars(template["survey_spec"], answers),
+                                       playbook=template["playbook"])
+    stats = [event for event in runner.events if event["event"] == "playbook_on_stats"]
+    assert len(stats) == 1
+    return runner, stats[0]["event_data"]["artifact_data"]["drs_retry"]
+
+
+def test_the_retry_job_retries_the_failed_tasks_by_name(make_sim, collections_path, tmp_path):
+    simulator = make_sim(RETRY_SCENARIO)
+    runner, retried = retry_job(simulator, collections_path, tmp_path,
+                                {"drs_job_name": "orders-*", "drs_poll_interval": 1, "drs_wait_timeout": 120})
+    stdout = runner.stdout.read()
+    assert (runner.status, runner.rc) == ("successful", 0), stdout
+    assert retried["failure"] is None and retried["message"] == "Retried or resumed 2 of 2 tasks"
+    assert sorted((entry["job_id"], entry["action"], entry["status"]) for entry in retried["results"]) == [
+        (FAILED_ORDERS[0], "retried", "INCRE_TRANSFER_STARTED"), (FAILED_ORDERS[1], "retried", "INCRE_TRANSFER_STARTED")]
+    counts = dict((task["id"], task["retry_count"]) for task in simulator.state()["tasks"])
+    assert counts == {FAILED_ORDERS[0]: 1, FAILED_ORDERS[1]: 1, FAILED_ORDERS[2]: 0, PLAIN: 0}
+    prechecks = [job["precheck_mode"] for entry in simulator.request_log if entry["route"] == "batch-precheck"
+                 for job in entry["body"]["jobs"]]
+    assert prechecks == ["forRetryJob", "forRetryJob"]
+    assert TOKEN not in stdout
+
+
+def test_the_retry_job_reports_a_failed_precheck_and_fails(make_sim, collections_path, tmp_path):
+    scenario = dict(RETRY_SCENARIO, tasks=[dict(RETRY_SCENARIO["tasks"][0], precheck_items=[
+        {"item": "Source database binlog retention", "failed_reason": "binlog is kept 1 hour"}])])
+    simulator = make_sim(scenario)
+    runner, retried = retry_job(simulator, collections_path, tmp_path, {"drs_jobs": FAILED_ORDERS[0] + "\n", "drs_poll_interval": 1})
+    assert (runner.status, runner.rc) == ("failed", 2), runner.stdout.read()
+    assert retried["failure"].startswith("The forRetryJob precheck of 1 of 1 DRS task did not pass, so none was retried: ")
+    assert "Source database binlog retention: binlog is kept 1 hour" in retried["message"]
+    assert not [entry for entry in simulator.request_log if entry["route"] == "batch-retry-task"]
+
+
+def test_the_retry_job_with_nothing_failed_sends_nothing_and_succeeds(make_sim, collections_path, tmp_path):
+    simulator = make_sim(dict(RETRY_SCENARIO, tasks=RETRY_SCENARIO["tasks"][3:]))
+    runner, retried = retry_job(simulator, collections_path, tmp_path, {})
+    assert (runner.status, runner.rc) == ("successful", 0), runner.stdout.read()
+    assert retried["message"] == "Retried or resumed 0 of 0 tasks" and retried["results"] == []
+    assert [entry["route"] for entry in simulator.request_log] == ["list-jobs"] * 4
