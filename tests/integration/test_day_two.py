@@ -129,7 +129,7 @@ def test_pause_then_resume_for_a_maintenance_window(make_sim, run_playbook):
     resumed = run_playbook("retry.yml", sim, {"jobs": ids, "wait": True, "poll_interval": 0.2})
     assert resumed.rc == 0, resumed.output
     assert actions(resumed) == ["resumed"] * 3
-    assert [route for route in (entry["route"] for entry in writes(sim))] == ["batch-pause-task", "batch-retry-task"]
+    assert [entry["route"] for entry in writes(sim)] == ["batch-pause-task", "batch-retry-task"]
     # each goes back where it was paused; c, seeded paused, to its last transfer phase; b's full transfer then walks on
     assert statuses(sim) == {ids[0]: "INCRE_TRANSFER_STARTED", ids[1]: "INCRE_TRANSFER_STARTED", ids[2]: "INCRE_TRANSFER_STARTED"}
 
