@@ -14,6 +14,8 @@ line per poll); a failed step ends the launch, and the summary says which and wh
 
 import json
 import os
+import signal
+import stat
 import time
 from collections import Counter
 
@@ -32,7 +34,7 @@ from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_status import Drs
 from ansible_collections.hwcloud.drs.plugins.modules.drs_job_info import DrsJobInfo
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._in_process import connect, masked, run_module
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import poll
-from ansible_collections.hwcloud.drs.plugins.plugin_utils._summary import launch_summary
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._summary import Ledger, launch_summary
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._waits import PrecheckWait, StatusWait
 
 display = Display()
@@ -43,27 +45,91 @@ ROLE_DEFAULTS = os.path.join(os.path.dirname(__file__), "..", "..", "roles", "ba
 PREFIX = "batch_launch_"
 # A precheck takes seconds to minutes: read it at least this often whatever the wait's interval.
 PRECHECK_POLL_INTERVAL = 15
+# Seconds the last line of an interrupted launch waits for ansible-playbook to write its own, when both go to a file.
+LAST_LINE_GRACE = 1
+# A task someone paused (in the console, or with drs_batch_pause) cannot reach its target until resumed.
+PAUSED = ("PAUSING", "PAUSEING")
 
 
 class StepFailed(Exception):
-    def __init__(self, step, answer):
-        super(StepFailed, self).__init__(answer.get("msg"))
+    def __init__(self, step, msg):
+        super(StepFailed, self).__init__(msg)
         self.step = step
-        self.answer = answer
+        self.msg = msg
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM (Ctrl-C, an AWX cancel) reached the launch."""
+
+    def __init__(self, signal_name):
+        super(Interrupted, self).__init__(signal_name)
+        self.signal_name = signal_name
+
+
+class ControllerGone(Exception):
+    """The ansible-playbook process that started the launch has ended (killed with -9, say)."""
+
+
+class Controller:
+    """The ansible-playbook process this worker was forked from: while it lives the launch goes on."""
+
+    def __init__(self):
+        self.pid = os.getppid()
+        self.stdout = None
+
+    def check(self):
+        # A worker whose parent died is adopted (by init or a subreaper): its parent PID changes.
+        if os.getppid() != self.pid:
+            raise ControllerGone()
+
+    def __enter__(self):
+        # On SIGINT or SIGTERM ansible-playbook ends without reading what its workers still display, so the
+        # launch's last line goes to ansible-playbook's own output (a terminal, a pipe, AWX's pty), opened
+        # now while it runs. Appending: a file it writes to is never truncated. Where /proc is not there,
+        # the line goes to Ansible's display, which may or may not show it.
+        try:
+            self.stdout = os.open("/proc/%d/fd/1" % self.pid, os.O_WRONLY | os.O_APPEND)
+        except OSError:
+            self.stdout = None
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.stdout is not None:
+            os.close(self.stdout)
+        return False
+
+    def last_line(self, line, say):
+        if self.stdout is None:
+            say(line)
+            return
+        try:
+            if stat.S_ISREG(os.fstat(self.stdout).st_mode):
+                # A file has one offset per opener: ansible-playbook's own last line ("User interrupted
+                # execution") would be written over this one. It writes it at once; give it that moment.
+                deadline = time.monotonic() + LAST_LINE_GRACE
+                while os.getppid() == self.pid and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            os.write(self.stdout, (line + "\n").encode("utf-8", "replace"))
+        except OSError:
+            say(line)
 
 
 class Launch:
-    """The steps of one launch, in order; what each answered is kept for the summary."""
+    """The steps of one launch, in order; the ledger keeps what each read of each task."""
 
-    def __init__(self, variables, plan, connection, check_mode, diff):
+    def __init__(self, variables, plan, connection, check_mode, diff, say=None, controller=None):
         self.variables = variables
         self.plan = plan
         self.connection = connection
         self.client, self.secrets, self.warnings = None, set(), []
         self.check_mode = check_mode
         self.diff = diff
-        self.commits, self.starts, self.waits, self.unplanned = [], [], [], []
+        self.say = say or display.display
+        self.controller = controller
+        self.ledger = Ledger()
+        self.commits, self.unplanned = [], []
         self.changed = False
+        self.step = "Connect to the DRS API"
 
     def run(self):
         self.connect()
@@ -84,18 +150,18 @@ class Launch:
         try:
             self.client, self.secrets, self.warnings = connect(self.connection)
         except ModuleFailure as failure:
-            raise StepFailed("Connect to the DRS API", failure.result)
+            raise StepFailed(self.step, failure.result.get("msg"))
+        if self.controller is not None:
+            self.client.before_request = self.controller.check
 
     def find(self):
         job_filter = self.plan["job_filter"]
         if not job_filter:
             return []
-        step = "Find the tasks that batch_launch_job_filter selects"
-        answer = self.module(DrsJobInfo, step, **job_filter)
+        answer = self.module(DrsJobInfo, "Find the tasks that batch_launch_job_filter selects", **job_filter)
         if not answer["job_ids"]:
-            raise StepFailed(step, dict(
-                msg="batch_launch_job_filter selects no DRS task: %s" % json.dumps(job_filter, sort_keys=True)))
-        display.display("The job filter selects %s" % count_of(len(answer["job_ids"]), "task"))
+            raise StepFailed(self.step, "batch_launch_job_filter selects no DRS task: %s" % json.dumps(job_filter, sort_keys=True))
+        self.say("The job filter selects %s" % count_of(len(answer["job_ids"]), "task"))
         return answer["job_ids"]
 
     def check_named(self):
@@ -116,7 +182,7 @@ class Launch:
                 self.unplanned.extend(answer["job_ids"])
             else:
                 created_ids.extend(answer["job_ids"])
-            display.display("Batch async job %s: %s (%s)" % (
+            self.say("Batch async job %s: %s (%s)" % (
                 async_job_id, ("to commit" if self.check_mode else "committed") if answer["changed"] else "committed before",
                 count_of(len(answer["job_ids"]), "task")))
         return created_ids
@@ -132,45 +198,73 @@ class Launch:
             answer = self.wait(PrecheckWait, DrsBatchPrecheck, "Precheck the tasks of group %d" % number, jobs=group["ids"],
                                wait_timeout=self.plan["precheck_timeout"],
                                poll_interval=min(self.plan["poll_interval"], PRECHECK_POLL_INTERVAL), progress_label=label)
-            display.display("%s: %s" % (label, prechecked_line(answer["results"])))
+            self.say("%s: %s" % (label, prechecked_line(answer["results"])))
         start_time = {} if self.plan["start_time"] is None else dict(start_time=self.plan["start_time"])
         answer = self.module(DrsBatchStart, "Start the tasks of group %d" % number, jobs=group["jobs"], **start_time)
-        self.starts.append(answer["results"])
-        display.display("%s: %s" % (label, started_line(answer["results"])))
+        self.say("%s: %s" % (label, started_line(answer["results"])))
         if self.check_mode:
             return
         # A group after which another starts must also be in sync (RPO and RTO below the maximum):
         # DRS refuses to start the backward task of a dual-active pair while its forward task lags.
         gate = dict(rpo_rto_max=self.plan["rpo_rto_max"]) if number < count else {}
-        self.waits.append(self.wait(StatusWait, DrsBatchStatus, "Wait until its tasks reach their target, group %d" % number,
-                                    jobs=group["ids"], wait_for=[self.plan["target_status"]], progress=True,
-                                    wait_timeout=self.plan["wait_timeout"], progress_label=label, **gate))
+        self.wait(StatusWait, DrsBatchStatus, "Wait until its tasks reach their target, group %d" % number,
+                  jobs=group["ids"], wait_for=[self.plan["target_status"]], progress=True,
+                  wait_timeout=self.plan["wait_timeout"], progress_label=label, **gate)
 
     def module(self, module_class, step, **args):
-        """One run of the module's code; a failure ends the launch at ``step``.
-
-        A start that failed part way, or the last read of a wait, is in the failure: the summary
-        takes the tasks it did start, or where they stood, from there.
-        """
+        """One run of the module's code; a failure ends the launch at ``step``."""
+        self.step = step
         answer = self.answer(module_class, args)
         if answer.get("failed"):
-            raise StepFailed(step, answer)
+            raise StepFailed(step, answer.get("msg"))
         return answer
 
     def wait(self, wait_class, module_class, step, **args):
+        self.step = step
         args = dict(args, poll_interval=args.get("poll_interval", self.plan["poll_interval"]),
-                    read_retries=self.plan["read_retries"])
-        answer = poll(wait_class(), args, lambda module_args: self.answer(module_class, module_args))
+                    outage_tolerance=self.plan["outage_tolerance"])
+        answer = poll(wait_class(), args, lambda module_args: self.paused(self.answer(module_class, module_args)),
+                      say=self.say, answered_before=True)
         if answer.get("failed"):
-            raise StepFailed(step, answer)
+            raise StepFailed(step, answer.get("msg"))
         return answer
 
+    def paused(self, answer):
+        """A status read that finds a task paused fails: the launch cannot end until someone resumes it."""
+        paused = [entry["id"] for entry in answer.get("jobs") or [] if entry.get("status") in PAUSED]
+        if not paused or answer.get("failed"):
+            return answer
+        return dict(answer, failed=True, msg=(
+            "%s paused (PAUSING) during the launch: %s; the launch cannot end while a task is paused - resume it "
+            "(hwcloud.drs.drs_batch_retry, or the console) and run the role again, which goes on from where the tasks "
+            "stand" % ("1 task was" if len(paused) == 1 else "%d tasks were" % len(paused),
+                       ", ".join(self.ledger.describe(job_id) for job_id in paused))))
+
     def answer(self, module_class, args):
+        if self.controller is not None:
+            self.controller.check()
         answer = run_module(module_class, dict(self.connection, **args), self.check_mode, self.diff, client=self.client,
                             no_log_values=self.secrets)
         self.warnings.extend(warning for warning in answer.pop("warnings", []) if warning not in self.warnings)
         self.changed = self.changed or bool(answer.get("changed"))
+        self.note(module_class, answer)
         return answer
+
+    def note(self, module_class, answer):
+        """What the answer says of each task goes into the ledger, a failed answer's too."""
+        if module_class is DrsJobInfo:
+            self.ledger.listed(answer.get("jobs") or [])
+        elif module_class is DrsAsyncCommit and not (answer.get("changed") and self.check_mode):
+            self.ledger.committed(answer.get("job_ids") or [])
+        elif module_class is DrsBatchStatus:
+            self.ledger.read(answer.get("jobs") or [])
+        elif module_class is DrsBatchPrecheck:
+            self.ledger.prechecked(answer.get("results") or [])
+        elif module_class is DrsBatchStart:
+            self.ledger.started(answer.get("results") or [])
+
+    def failure(self, failed):
+        return dict(task=failed.step, msg=self.ledger.with_names(failed.msg or "failed without a message"))
 
 
 def role_defaults():
@@ -199,6 +293,33 @@ def started_line(results):
     return ", ".join("%s %s" % (action.replace("_", " "), count_of(number, "task")) for action, number in counts.most_common())
 
 
+class interruptible:
+    """SIGINT and SIGTERM raise Interrupted while the launch runs, instead of ending the worker at once
+    (Ansible's own handlers, put back afterwards), so that the launch can say how far it got."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __enter__(self):
+        self.previous = [signal.getsignal(number) for number in self.SIGNALS]
+        for number in self.SIGNALS:
+            signal.signal(number, self.interrupt)
+        return self
+
+    def interrupt(self, number, _frame):
+        # One signal ends the launch; those that follow (ansible-playbook terminating its workers) wait
+        # until the launch has said how far it got.
+        for each in self.SIGNALS:
+            signal.signal(each, signal.SIG_IGN)
+        raise Interrupted(signal.Signals(number).name)
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        # Once interrupted, the signals stay ignored until the worker ends (see ActionModule.abandon).
+        if exc_type is not Interrupted:
+            for number, handler in zip(self.SIGNALS, self.previous):
+                signal.signal(number, handler)
+        return False
+
+
 class ActionModule(ActionBase):
     _supports_check_mode = True
     _supports_async = False
@@ -214,22 +335,51 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg="The batch_launch role cannot start: %s" % "; ".join(plan["errors"]))
             return result
         connection = dict((name, args[name]) for name in CONNECTION_ARGUMENT_SPEC)
-        launch = Launch(variables, plan, connection, bool(self._task.check_mode), bool(self._task.diff))
-        failure = None
-        try:
-            launch.run()
-        except StepFailed as failed:
-            failure = dict(task=failed.step, msg=failed.answer.get("msg") or "failed without a message",
-                           result=failed.answer)
-        summary = launch_summary(began, launch.check_mode, commits=launch.commits, starts=launch.starts, waits=launch.waits,
-                                 unplanned=launch.unplanned, failure=failure)
-        result.update(changed=launch.changed, msg=summary["message"], summary=summary)
+        say = labelled(display.display, task_vars)
+        with Controller() as controller:
+            launch = Launch(variables, plan, connection, bool(self._task.check_mode), bool(self._task.diff), say=say,
+                            controller=controller)
+            failure = None
+            try:
+                with interruptible():
+                    launch.run()
+            except StepFailed as failed:
+                failure = launch.failure(failed)
+            except Interrupted as interrupted:
+                failure = dict(task=launch.step, msg="stopped by %s" % interrupted.signal_name,
+                               interrupted=interrupted.signal_name)
+            except ControllerGone:
+                # Nobody is left to read a result or a line: stop here, having sent nothing more.
+                self.abandon()
+            no_log_values = set(validation._no_log_values) | launch.secrets  # pylint: disable=protected-access
+            summary = masked(launch_summary(began, launch.check_mode, launch.ledger, commits=launch.commits,
+                                            unplanned=launch.unplanned, failure=failure), no_log_values)
+            if failure and failure.get("interrupted"):
+                # Ansible ends the run on the signal without reading this result: the line is all that is left.
+                controller.last_line(say.prefix + summary["message"], display.display)
+                self.abandon()
         # Shown at once rather than returned: the role hides this result (its per-task figures) from the job log.
         for warning in launch.warnings:
-            display.warning(str(masked(warning, set(validation._no_log_values) | launch.secrets)))  # pylint: disable=protected-access
-        if failure:
-            result["failed"] = True
-        elif plan["set_stats"]:
+            display.warning(say.prefix + str(masked(warning, no_log_values)))
+        result.update(changed=launch.changed, msg=summary["message"], summary=summary, failed=bool(failure))
+        if plan["set_stats"]:
             result["ansible_stats"] = dict(data=dict(batch_launch={task_vars["inventory_hostname"]: summary}),
                                            per_host=False, aggregate=True)
-        return masked(result, set(validation._no_log_values) | launch.secrets)  # pylint: disable=protected-access
+        return result
+
+    @staticmethod
+    def abandon():
+        """End this worker at once, as Ansible's own handling of SIGINT and SIGTERM in a worker does."""
+        os._exit(1)
+
+
+def labelled(say, task_vars):
+    """``say`` with each line starting ``[host] `` when more hosts than one run the launch at once."""
+    hosts = task_vars.get("ansible_play_batch") or []
+    prefix = "[%s] " % task_vars.get("inventory_hostname") if len(hosts) > 1 else ""
+
+    def labelled_say(line):
+        say(prefix + line)
+
+    labelled_say.prefix = prefix
+    return labelled_say

@@ -33,6 +33,14 @@ options:
     type: list
     elements: str
     default: []
+  variable_names:
+    description:
+      - The names of every variable the task sees that starts with C(batch_launch_) (from the play, the inventory,
+        C(-e) and the role's C(vars)). A name the role does not know is an error, with the closest known name, so
+        that a typo cannot launch fewer tasks than meant.
+    type: list
+    elements: str
+    default: []
 """
 
 EXAMPLES = r"""
@@ -47,6 +55,7 @@ _value:
   type: dict
 """
 
+import difflib
 import json
 import math
 import re
@@ -59,7 +68,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputEr
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import AUTO, MAINTENANCE, STATUSES
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import (
-    MAX_POLL_INTERVAL, MAX_READ_RETRIES, MAX_WAIT_TIMEOUT, MIN_POLL_INTERVAL, shortened,
+    MAX_POLL_INTERVAL, MAX_WAIT_TIMEOUT, MIN_POLL_INTERVAL, shortened,
 )
 
 PREFIX = "batch_launch_"
@@ -158,8 +167,7 @@ class Plan:
             float(number)  # a whole number too large for any clock
         except (TypeError, ValueError, OverflowError):
             shown = repr(shortened(value) if isinstance(value, str) else value)
-            self.error(name, "%s is not a number of seconds" % shown if "retries" not in name
-                       else "%s is not a whole number" % shown)
+            self.error(name, "%s is not a number of seconds" % shown)
             return None
         if math.isnan(number) or not minimum <= number <= maximum:
             self.error(name, "must be between %s and %s, got %s" % (minimum, maximum, value))
@@ -223,6 +231,15 @@ class Plan:
             return {}
         return selected
 
+    def unknown_names(self, names):
+        """Every C(batch_launch_) variable that is not one of the role's: most likely a typo of one."""
+        known = sorted(PREFIX + name for name in self.variables)
+        for name in sorted(set(names) - set(known)):
+            # Compared without the prefix every name shares, which would make any two look alike.
+            closest = difflib.get_close_matches(name[len(PREFIX):], sorted(self.variables), n=1, cutoff=0.6)
+            self.errors.append("%s: not a variable of this role%s" % (
+                name, "; did you mean %s%s?" % (PREFIX, closest[0]) if closest else " (its variables: %s)" % ", ".join(known)))
+
     def connection(self):
         """Checked only: the role's tasks pass batch_launch_connection itself, so no secret is copied into a fact."""
         value = self.variables.get("connection") or {}
@@ -237,10 +254,11 @@ class Plan:
                        % (", ".join(unknown), ", ".join(sorted(CONNECTION_ARGUMENT_SPEC))))
 
 
-def batch_launch_plan(variables, async_task_ids=None, unplanned=None):
+def batch_launch_plan(variables, async_task_ids=None, unplanned=None, variable_names=None):
     if not isinstance(variables, dict):
         raise AnsibleFilterError("batch_launch_plan expects the role's variables as a mapping")
     plan = Plan(variables)
+    plan.unknown_names(variable_names or [])
     plan.connection()
     async_job_ids = plan.ids("async_job_ids")
     groups = plan.groups()
@@ -251,7 +269,7 @@ def batch_launch_plan(variables, async_task_ids=None, unplanned=None):
         wait_timeout=plan.number("wait_timeout", int, 1, MAX_WAIT_TIMEOUT),
         poll_interval=plan.number("poll_interval", float, MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
         commit_wait_timeout=plan.number("commit_wait_timeout", int, 1, MAX_WAIT_TIMEOUT),
-        read_retries=plan.number("read_retries", int, 0, MAX_READ_RETRIES),
+        outage_tolerance=plan.number("outage_tolerance", int, 0, MAX_WAIT_TIMEOUT),
         rpo_rto_max=plan.number("rpo_rto_max", int, 1, MAX_WAIT_TIMEOUT),
         job_filter=plan.job_filter(),
         precheck=plan.flag("precheck"),

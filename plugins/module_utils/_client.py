@@ -305,6 +305,9 @@ class DrsClient:
             True: self._session(validate_certs, ca_path, retries, backoff_factor, idempotent=True),
             False: self._session(validate_certs, ca_path, retries, backoff_factor, idempotent=False),
         }
+        # Called before every request is sent (its retries, urllib3's, follow within seconds): a caller
+        # that must stop sending - the launch, once the ansible-playbook that started it is gone - raises.
+        self.before_request = None
 
     @staticmethod
     def _session(validate_certs, ca_path, retries, backoff_factor, idempotent):
@@ -330,6 +333,8 @@ class DrsClient:
 
     def send(self, method, url, path, headers, body, idempotent):
         """One HTTP exchange (with the retries its policy allows); returns a 2xx response."""
+        if self.before_request is not None:
+            self.before_request()
         session = self._sessions[bool(idempotent)]
         began = time.monotonic()
         try:

@@ -63,8 +63,11 @@ def percent(value):
 
 
 def describe_items(items):
+    # The API often repeats the reason as the raw error message: shown once.
     return ", ".join("%s: %s%s" % (item["item"] or "-", item["failed_reason"] or "no reason given",
-                                   " (%s)" % item["raw_error_msg"] if item["raw_error_msg"] else "") for item in items)
+                                   " (%s)" % item["raw_error_msg"]
+                                   if item["raw_error_msg"] and item["raw_error_msg"] != item["failed_reason"] else "")
+                     for item in items)
 
 
 def describe_failures(entries):

@@ -49,12 +49,15 @@ options:
       - Seconds from the start of one read to the start of the next while waiting, at least V(0.1).
     type: float
     default: 5
-  read_retries:
+  outage_tolerance:
     description:
-      - While waiting, how many reads in a row may fail with an error that may pass (no connection, a
-        timeout, throttling, an HTTP 5xx, an unreadable answer) before the module fails.
+      - While waiting, for how many seconds reads may fail with an error that may pass (no connection, a
+        timeout, throttling, an HTTP 5xx, an unreadable answer) before the module fails - never past
+        O(wait_timeout). The API stopping and coming back is shown once each; reads go on at O(poll_interval),
+        backing off to one a minute. Reads change nothing, so repeating them is safe.
+      - A first read that fails ends the wait at once - the connection options never worked.
     type: int
-    default: 3
+    default: 600
 """
 
 EXAMPLES = r"""
@@ -135,7 +138,7 @@ class DrsAsyncCommit(DrsModule):
     def run(self):
         async_job_id = check_id(self.params["async_job_id"], "async_job_id")
         try:
-            check_wait_options(self.params["wait_timeout"], self.params["poll_interval"], self.params["read_retries"])
+            check_wait_options(self.params["wait_timeout"], self.params["poll_interval"], self.params["outage_tolerance"])
         except WaitOptionError as exc:
             raise InputError(str(exc))
         read = self.read_job(async_job_id)
@@ -181,7 +184,7 @@ class DrsAsyncCommit(DrsModule):
 
     def wait_while_validating(self, async_job_id, job):
         """The async job as read once it is no longer validating."""
-        waiter = Waiter(self.params["wait_timeout"], self.params["poll_interval"], self.params["read_retries"])
+        waiter = Waiter(self.params["wait_timeout"], self.params["poll_interval"], self.params["outage_tolerance"])
         while job.get("status") == VALIDATING:
             if not waiter.another_poll_fits():
                 self.fail("Timed out after %ds waiting for batch async job %s to finish validating (still %s)"
@@ -193,6 +196,7 @@ class DrsAsyncCommit(DrsModule):
             except DrsApiError as exc:
                 if not exc.transient or not waiter.read_failed():
                     raise
+                waiter.outage_pause()
                 continue
             waiter.read_succeeded()
         return job

@@ -77,13 +77,15 @@ options:
       - Seconds from the start of one read of the results to the start of the next, at least V(0.1).
     type: float
     default: 5
-  read_retries:
+  outage_tolerance:
     description:
-      - How many reads in a row may fail with an error that may pass (no connection, a timeout, throttling, an
-        HTTP 5xx, an unreadable answer) before the module fails. Each failed read is shown and tried again
-        O(poll_interval) later.
+      - While waiting, for how many seconds reads may fail with an error that may pass (no connection, a
+        timeout, throttling, an HTTP 5xx, an unreadable answer) before the module fails - never past
+        O(wait_timeout). The API stopping and coming back is shown once each; reads go on at O(poll_interval),
+        backing off to one a minute. Reads change nothing, so repeating them is safe.
+      - A first read that fails ends the wait at once - the connection options never worked.
     type: int
-    default: 3
+    default: 600
   progress_label:
     description:
       - Text that starts every progress line, for example C(Group 1/2).
@@ -105,9 +107,12 @@ options:
         description: What the first read did for the task, RV(results[].action).
         type: str
         required: true
-        choices: [started, would_start, already_passed, already_running, not_needed]
+        choices: [started, would_start, already_passed, already_running, not_needed, restarted]
       precheck_id:
         description: The precheck to wait for.
+        type: str
+      replaced_precheck_id:
+        description: RV(results[].replaced_precheck_id) of the first read.
         type: str
 notes:
   - The controller runs the module once per read, so O(poll_interval) is at least the time one run takes
@@ -170,15 +175,26 @@ results:
         - V(would_start) - check mode, the precheck would start.
         - V(already_passed) - the latest precheck passed, so none was started.
         - V(already_running) - a precheck was running already; this run waited for it.
+        - V(restarted) - the precheck this run waited for vanished from the API (it knew no precheck of the task
+          any more), so it was started again, once.
         - V(not_needed) - the task is not one the precheck is for (it is started already, for example), so it was
           not prechecked.
         - V(failed) - the API refused to start the precheck (see RV(results[].error_code), RV(results[].error_msg)).
       type: str
       sample: started
     precheck_id:
-      description: ID of the precheck the result is about; null when the task has none.
+      description:
+        - ID of the precheck the result is about; null when the task has none.
+        - While waiting, a newer precheck of the task (started by someone else meanwhile) replaces the one this
+          run started or found. Its result is the task's latest, which DRS judges at the start, so it is followed.
       type: str
       sample: 3b4e1c2a-9f0d-4e6b-8a7c-5d2f1e0a9b8c
+    replaced_precheck_id:
+      description:
+        - With RV(results[].action=started), the ID of the task's latest precheck before this run started one (a
+          result still about it means the new precheck has not shown up yet); null otherwise.
+      type: str
+      sample: 0d2c4b6a-1e3f-4a5b-9c7d-8e6f5a4b3c2d
     result:
       description:
         - V(passed), V(failed) or V(running); null when the task has no precheck result.
@@ -279,6 +295,9 @@ WOULD_START = "would_start"
 ALREADY_PASSED = "already_passed"
 ALREADY_RUNNING = "already_running"
 NOT_NEEDED = "not_needed"
+RESTARTED = "restarted"
+# Not an answer's action: marks, within a run, a task whose awaited precheck vanished, to start again.
+RESTART = "restart"
 REFUSED = "failed"
 
 
@@ -291,8 +310,9 @@ class DrsBatchPrecheck(DrsModule):
         resume=dict(type="list", elements="dict", options=dict(
             job_id=dict(type="str", required=True),
             action=dict(type="str", required=True,
-                        choices=[STARTED, WOULD_START, ALREADY_PASSED, ALREADY_RUNNING, NOT_NEEDED]),
+                        choices=[STARTED, WOULD_START, ALREADY_PASSED, ALREADY_RUNNING, NOT_NEEDED, RESTARTED]),
             precheck_id=dict(type="str"),
+            replaced_precheck_id=dict(type="str"),
         )),
         **PRECHECK_WAIT_SPEC
     )
@@ -314,15 +334,22 @@ class DrsBatchPrecheck(DrsModule):
         else:
             latest = self.client.precheck_results([job_id for job_id in job_ids if resume[job_id][0] != NOT_NEEDED])
             entries = [resumed(job_id, resume[job_id], latest.get(job_id)) for job_id in job_ids]
+            lost = [entry for entry in entries if entry["action"] == RESTART]
+            if self.module.check_mode:
+                for entry in lost:
+                    entry["action"] = WOULD_START
+            else:
+                self.start(lost, action=RESTARTED)
         return self.judge(entries, started)
 
     # -- plan ----------------------------------------------------------------------------
 
     def resume_plan(self, job_ids):
-        """Task ID -> (action, precheck ID) from ``resume``, or None for a first read."""
+        """Task ID -> (action, precheck ID, replaced precheck ID) from ``resume``, or None for a first read."""
         if self.params["resume"] is None:
             return None
-        plan = dict((entry["job_id"], (entry["action"], entry["precheck_id"])) for entry in self.params["resume"])
+        plan = dict((entry["job_id"], (entry["action"], entry["precheck_id"], entry["replaced_precheck_id"]))
+                    for entry in self.params["resume"])
         missing = [job_id for job_id in job_ids if job_id not in plan]
         if missing:
             raise InputError("resume: no entry for %d task(s) of jobs: %s" % (len(missing), first_of(missing)))
@@ -341,7 +368,7 @@ class DrsBatchPrecheck(DrsModule):
         return set(entry["id"] for entry in entries if entry["status"] in NEEDS_START)
 
     def plan(self, job_id, raw):
-        entry = read_result(job_id, raw)
+        entry = dict(read_result(job_id, raw), replaced_precheck_id=None)
         if entry["result"] == PASSED and not self.params["force"]:
             entry["action"] = ALREADY_PASSED
         elif entry["result"] == RUNNING:
@@ -352,7 +379,7 @@ class DrsBatchPrecheck(DrsModule):
 
     # -- act -----------------------------------------------------------------------------
 
-    def start(self, entries):
+    def start(self, entries, action=STARTED):
         for first in range(0, len(entries), PRECHECK_CHUNK_SIZE):
             chunk = entries[first:first + PRECHECK_CHUNK_SIZE]
             answers = self.client.start_prechecks([dict(job_id=entry["job_id"], precheck_mode=self.params["precheck_mode"])
@@ -361,7 +388,8 @@ class DrsBatchPrecheck(DrsModule):
             for entry in chunk:
                 answer = by_id.get(entry["job_id"]) or {}
                 if answer.get("status") == "success":
-                    entry.update(waiting_for(entry["job_id"], answer.get("precheck_id")), action=STARTED)
+                    entry.update(waiting_for(entry["job_id"], answer.get("precheck_id")), action=action,
+                                 replaced_precheck_id=entry["precheck_id"] if action == STARTED else entry["replaced_precheck_id"])
                 else:
                     entry.update(action=REFUSED, error_code=answer.get("error_code"),
                                  error_msg=answer.get("error_msg") or answer.get("error_message") or
@@ -379,7 +407,7 @@ class DrsBatchPrecheck(DrsModule):
         summary = {}
         for entry in entries:
             summary[entry["result"] or "none"] = summary.get(entry["result"] or "none", 0) + 1
-        changing = (STARTED, WOULD_START) if self.module.check_mode else (STARTED,)
+        changing = (STARTED, WOULD_START) if self.module.check_mode else (STARTED, RESTARTED)
         result = dict(changed=any(entry["action"] in changing for entry in entries), results=entries, summary=summary,
                       reached=not running, polls=1, elapsed=round(time.monotonic() - started, 1))
         problems = []
@@ -403,22 +431,31 @@ def not_needed(job_id):
 
 
 def resumed(job_id, plan, raw):
-    """A later read: the first read's action, and the result of the precheck it started or found running."""
-    action, precheck_id = plan
+    """A later read: the first read's action, and the result of the precheck it started or found running.
+
+    The task's latest result decides: one about the precheck awaited is judged; one about the precheck
+    it replaced, or none yet, means the new one has not shown up; one about any other precheck is a
+    newer one, started meanwhile, and is followed. A task the API knows no precheck of any more is
+    marked RESTART (once: a restarted precheck is then only awaited).
+    """
+    action, precheck_id, replaced_precheck_id = plan
     if action == NOT_NEEDED:
         return not_needed(job_id)
     entry = read_result(job_id, raw)
-    awaited = action in (STARTED, ALREADY_RUNNING)
-    # An older precheck's result, or none yet: the new precheck has not shown up in the results.
-    if awaited and (entry["precheck_id"] != precheck_id if precheck_id else entry["result"] is None):
-        entry = waiting_for(job_id, precheck_id)
-    entry["action"] = action
+    if action in (STARTED, ALREADY_RUNNING, RESTARTED):
+        latest_id = entry["precheck_id"]
+        if latest_id is None and entry["error_code"] and precheck_id and action != RESTARTED:
+            entry = dict(waiting_for(job_id, precheck_id), action=RESTART)
+        elif latest_id is None or (precheck_id and latest_id == replaced_precheck_id):
+            entry = waiting_for(job_id, precheck_id)
+    entry.setdefault("action", action)
+    entry["replaced_precheck_id"] = replaced_precheck_id
     return entry
 
 
 def waiting_for(job_id, precheck_id):
-    return dict(job_id=job_id, precheck_id=precheck_id or None, result=RUNNING, progress=None, pass_rate=None,
-                failed_items=[], alarm_items=[], error_code=None, error_msg=None)
+    return dict(job_id=job_id, precheck_id=precheck_id or None, replaced_precheck_id=None, result=RUNNING, progress=None,
+                pass_rate=None, failed_items=[], alarm_items=[], error_code=None, error_msg=None)
 
 
 def main():

@@ -56,13 +56,15 @@ options:
       - Against DRS keep it at several seconds; each poll makes one to three API calls per 100 tasks.
     type: float
     default: 10
-  read_retries:
+  outage_tolerance:
     description:
-      - While waiting, how many reads in a row may fail with an error that may pass (no connection, a
-        timeout, throttling, an HTTP 5xx, an unreadable answer) before the module fails. Each failed read is
-        shown and tried again O(poll_interval) later. Reads change nothing, so repeating them is safe.
+      - While waiting, for how many seconds reads may fail with an error that may pass (no connection, a
+        timeout, throttling, an HTTP 5xx, an unreadable answer) before the module fails - never past
+        O(wait_timeout). The API stopping and coming back is shown once each; reads go on at O(poll_interval),
+        backing off to one a minute. Reads change nothing, so repeating them is safe.
+      - A first read that fails ends the wait at once - the connection options never worked.
     type: int
-    default: 3
+    default: 600
   fail_on:
     description:
       - Statuses that fail the module at once while waiting.
@@ -300,7 +302,7 @@ class DrsBatchStatus(DrsModule):
         # The action plugin checks them before a wait; without one they are checked all the same,
         # so that a value is refused (or not) whatever else the task says.
         try:
-            check_wait_options(self.params["wait_timeout"], self.params["poll_interval"], self.params["read_retries"])
+            check_wait_options(self.params["wait_timeout"], self.params["poll_interval"], self.params["outage_tolerance"])
         except WaitOptionError as exc:
             raise InputError(str(exc))
 

@@ -7,7 +7,7 @@
 
 Each run of the module reads (and judges) the state once and answers ``reached: true`` when
 the wait is over, or fails at once when it can never be; this base keeps the deadline, the
-interval and the tolerance for failed reads, and prints one progress line per poll through
+interval and the tolerance for outages of the API, and prints one progress line per poll through
 Ansible's display. A wait of a day is one task: nothing is included or templated per poll,
 so every poll costs the same and the job log holds one line per poll.
 Private to this collection; not a public API.
@@ -17,7 +17,7 @@ from ansible.module_utils.common.validation import check_type_float, check_type_
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import Waiter, WaitOptionError, check_wait_options
+from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import MAX_OUTAGE_PAUSE, Waiter, WaitOptionError, check_wait_options
 
 display = Display()
 
@@ -58,16 +58,26 @@ class Wait:
     def progress_line(self, answer, args):
         raise NotImplementedError
 
+    def closing_line(self, answer, args):
+        """The line for the read that ends the wait, or None for none."""
+        return None
+
     def timed_out(self, answer, waiter):
         raise NotImplementedError
 
 
-def poll(wait, args, read):
+def poll(wait, args, read, say=None, answered_before=False):
     """The module's answer once ``wait`` is over: ``read(module_args)`` runs the module once.
 
-    Without a wait the module runs once. A failed read that is transient is read again, up to
-    ``read_retries`` in a row; any other failure ends the wait with the module's answer.
+    Without a wait the module runs once. Each line goes to ``say`` (Ansible's display by default).
+    A read that fails with a transient error (no connection, 5xx, 429, an unreadable answer) starts an
+    outage: reads go on, backing off, for ``outage_tolerance`` seconds, with one line when the API stops
+    answering and one when it is back. A first read that cannot connect is not an outage but connection
+    options that never worked, and ends the wait at once - unless ``answered_before`` (the API answered
+    another step of the same run).
+    Any other failure ends the wait with the module's answer.
     """
+    say = say or display.display
     if not wait.waits(args):
         return read(args)
     try:
@@ -75,33 +85,65 @@ def poll(wait, args, read):
     except WaitOptionError as exc:
         return dict(failed=True, msg=str(exc))
     label = args.get("progress_label") or "Waiting"
-    answer = None
+    answered = answered_before
+    answer = last_read = None
     while True:
         waiter.begin_poll()
-        answer = dict(read(wait.poll_args(args, answer)), polls=waiter.polls)
+        answer = dict(read(wait.poll_args(args, last_read)), polls=waiter.polls)
         answer["elapsed"] = round(waiter.elapsed(), 1)
         if answer.get("failed"):
-            if not (answer.get("api_error") or {}).get("transient") or not waiter.read_failed():
+            api_error = answer.get("api_error") or {}
+            # No connection at the first read: the connection options never worked, which waiting cannot fix.
+            if not api_error.get("transient") or not (answered or api_error.get("status")):
                 return answer
-            display.display("%s after %s: a read failed (%d of %d failed reads in a row allowed), reading again: %s"
-                            % (label, duration(waiter.elapsed()), waiter.failed_reads, waiter.read_retries,
-                               answer.get("msg")))
-            waiter.pause()
+            first = waiter.failed_reads == 0
+            if not waiter.read_failed():
+                return outage_failure(answer, waiter, label)
+            if first:
+                say("%s after %s: the DRS API stopped answering (%s); reading again for up to %s"
+                    % (label, duration(waiter.elapsed()), plain(answer.get("msg")),
+                       duration(min(waiter.outage_tolerance, max(0.0, waiter.deadline - waiter.clock())))))
+            waiter.outage_pause()
             continue
-        waiter.read_succeeded()
+        answered, last_read = True, answer
+        outage = waiter.read_succeeded()
+        if outage is not None:
+            say("%s after %s: the DRS API answers again, after %s without an answer"
+                % (label, duration(waiter.elapsed()), duration(outage)))
         if answer.get("reached"):
+            closing = wait.closing_line(answer, args)
+            if closing:
+                say("%s after %s: %s" % (label, duration(waiter.elapsed()), closing))
             return answer
         if not waiter.another_poll_fits():
             return wait.timed_out(answer, waiter)
-        display.display("%s after %s: %s" % (label, duration(waiter.elapsed()), wait.progress_line(answer, args)))
+        say("%s after %s: %s" % (label, duration(waiter.elapsed()), wait.progress_line(answer, args)))
         waiter.pause()
 
 
+def outage_failure(answer, waiter, label):
+    """The failed read that ended an outage, its message saying how long the API did not answer."""
+    if waiter.another_poll_fits():
+        limit = "the outage tolerance (outage_tolerance %ds)" % waiter.outage_tolerance
+    else:
+        limit = "the end of the wait (wait_timeout %ds)" % waiter.timeout
+    answer["msg"] = ("%s: the DRS API did not answer for %s (%d reads failed, backing off up to %ds between them), "
+                     "up to %s; the last error: %s" % (label, duration(waiter.outage()), waiter.failed_reads,
+                                                       max(waiter.interval, MAX_OUTAGE_PAUSE), limit, plain(answer.get("msg"))))
+    return answer
+
+
+def plain(message):
+    """A read's error for an outage line: the client's hint to check endpoint and region is for a first
+    request, not for an API that answered before."""
+    return str(message).replace("; check endpoint/region", "")
+
+
 def wait_options(args, wait_spec):
-    """wait_timeout, poll_interval and read_retries as numbers (a survey or ``-e`` gives strings)."""
+    """wait_timeout, poll_interval and outage_tolerance as numbers (a survey or ``-e`` gives strings)."""
     values = []
     for name, convert in (("wait_timeout", check_type_int), ("poll_interval", check_type_float),
-                          ("read_retries", check_type_int)):
+                          ("outage_tolerance", check_type_int)):
         value = args.get(name)
         if value is None:
             value = wait_spec[name]["default"]

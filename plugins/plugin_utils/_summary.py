@@ -17,51 +17,87 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count
 # and the vendor's messages: "forward task", "dual-active").
 DUAL_ACTIVE_REFUSAL = re.compile(r"forward (task|job)|dual-active", re.IGNORECASE)
 ACTIONS = ("started", "already_started", "would_start", "failed")
-TASK_FIELDS = ("status", "status_class", "target", "reached", "task_mode", "progress", "remaining_time",
-               "incre_trans_delay", "rpo_delay", "rto_delay")
+STATUS_FIELDS = ("status", "status_class", "target", "reached", "task_mode", "progress", "remaining_time",
+                 "incre_trans_delay", "rpo_delay", "rto_delay")
 
 
-def launch_summary(began, check_mode, commits=(), starts=(), waits=(), unplanned=(), failure=None):
-    """The summary of a launch: ``commits`` (drs_async_commit answers), ``starts`` (each group's
-    drs_batch_start ``results``), ``waits`` (each group's last drs_batch_status answer), ``unplanned``
-    (task IDs check mode could not plan before a commit) and ``failure`` (``task``, ``msg`` and the
-    failed step's answer as ``result``) when the launch failed."""
-    starts, waits = list(starts), list(waits)
-    if failure:
-        failure = dict(failure)
-        # The failed step's own answer: a start that failed part way, or the last read of a wait.
-        failed_answer = failure.pop("result", None) or {}
-        results = failed_answer.get("results") or []
-        # A start's per-task results (they have status_before; a precheck's do not).
-        if results and all("status_before" in entry for entry in results):
-            starts.append(results)
-        if "jobs" in failed_answer:
-            waits.append(failed_answer)
-    jobs = {}
-    for results in starts:
+class Ledger:
+    """The latest that any step of a launch read of each task, in the order the tasks were first seen.
+
+    Every answer of every step and poll goes through it, a failed one too, so the summary (and
+    ``set_stats``) shows where each task stood at the last read, whichever step failed.
+    """
+
+    def __init__(self):
+        self.tasks = {}
+
+    def task(self, job_id):
+        return self.tasks.setdefault(job_id, dict(job_id=job_id, name=None, action=None, status_before=None, status=None,
+                                                  status_class=None, start_time=None, precheck=None, error_code=None,
+                                                  error_msg=None))
+
+    def listed(self, jobs):
+        """drs_job_info's ``jobs``: names and statuses."""
+        for entry in jobs:
+            self.task(entry["id"]).update(name=entry.get("name"), status=entry.get("status"),
+                                          status_class=entry.get("status_class"))
+
+    def committed(self, job_ids):
+        for job_id in job_ids:
+            self.task(job_id)
+
+    def read(self, jobs):
+        """drs_batch_status's ``jobs``: statuses and, where read, progress, delays and errors."""
+        for entry in jobs:
+            task = self.task(entry["id"])
+            task.update((key, entry[key]) for key in STATUS_FIELDS if key in entry)
+            task.update(error_code=entry.get("error_code"), error_msg=entry.get("error_message"))
+
+    def prechecked(self, results):
+        """drs_batch_precheck's ``results``: each task's precheck result (passed, failed, running or none)."""
         for entry in results:
-            jobs[entry["job_id"]] = dict(job_id=entry["job_id"], action=entry.get("action"),
-                                         status_before=entry.get("status_before"), status=entry.get("status_before"),
-                                         status_class=entry.get("status_class") or status_class(entry.get("status_before")),
-                                         start_time=entry.get("start_time"), error_code=entry.get("error_code"),
-                                         error_msg=entry.get("error_msg"))
-    for answer in waits:
-        for entry in answer["jobs"]:
-            task = jobs.setdefault(entry["id"], dict(job_id=entry["id"], action=None, status_before=None))
-            task.update((key, entry[key]) for key in TASK_FIELDS if key in entry)
-            if entry.get("error_code") or entry.get("error_message"):
-                task.update(error_code=entry.get("error_code"), error_msg=entry.get("error_message"))
-    tasks = list(jobs.values())
+            self.task(entry["job_id"])["precheck"] = entry.get("result")
+
+    def started(self, results):
+        """drs_batch_start's ``results``: what the start did, and the status it read just before."""
+        for entry in results:
+            task = self.task(entry["job_id"])
+            task.update(action=entry.get("action"), status_before=entry.get("status_before"),
+                        start_time=entry.get("start_time"), error_code=entry.get("error_code"),
+                        error_msg=entry.get("error_msg"))
+            if entry.get("status_before"):
+                task.update(status=entry["status_before"],
+                            status_class=entry.get("status_class") or status_class(entry["status_before"]))
+
+    def describe(self, job_id):
+        """``orders-eu-1 (3c9e...)`` where the name is known, else the ID."""
+        name = (self.tasks.get(job_id) or {}).get("name")
+        return "%s (%s)" % (name, job_id) if name else job_id
+
+    def with_names(self, text):
+        """``text`` with each task ID whose name is known shown as ``name (ID)``."""
+        named = dict((job_id, task["name"]) for job_id, task in self.tasks.items() if task["name"])
+        if not named or not text:
+            return text
+        pattern = re.compile("|".join(re.escape(job_id) for job_id in sorted(named, key=len, reverse=True)))
+        return pattern.sub(lambda match: "%s (%s)" % (named[match.group(0)], match.group(0)), text)
+
+
+def launch_summary(began, check_mode, ledger, commits=(), unplanned=(), failure=None):
+    """The summary of a launch: each task as ``ledger`` last saw it, ``commits`` (drs_async_commit answers),
+    ``unplanned`` (task IDs check mode could not plan before a commit) and ``failure`` (``task`` and ``msg``)
+    when the launch failed or was interrupted."""
+    # A task check mode could plan only after a commit is in ``unplanned``, not among the tasks.
+    tasks = [dict(task) for task in ledger.tasks.values() if task["job_id"] not in set(unplanned)]
     counts = dict((action, sum(1 for task in tasks if task.get("action") == action)) for action in ACTIONS)
-    per_status = count_by_status(tasks)
     summary = dict(
         tasks=len(tasks),
         committed=[commit["job"]["async_job_id"] for commit in commits if commit.get("changed")],
         unplanned=list(unplanned),
-        per_status=per_status,
+        per_status=count_by_status([task for task in tasks if task["status"]]),
         elapsed_seconds=round(time.time() - began, 1),
         check_mode=bool(check_mode),
-        failure=failure,
+        failure=dict(failure) if failure else None,
         jobs=tasks,
         **counts
     )
@@ -85,6 +121,9 @@ def message(summary):
     statuses = sorted(summary["per_status"].items(), key=lambda item: (-item[1], str(item[0])))
     if statuses:
         text += "; status: " + ", ".join("%s=%d" % item for item in statuses)
+    if summary["failure"] and summary["failure"].get("interrupted"):
+        return "Launch stopped by %s (ansible-playbook interrupted or cancelled) during '%s' | so far: %s" % (
+            summary["failure"]["interrupted"], summary["failure"].get("task"), text)
     if summary["failure"]:
         reason = str(summary["failure"].get("msg"))
         if DUAL_ACTIVE_REFUSAL.search(reason):

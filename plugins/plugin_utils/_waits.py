@@ -21,10 +21,10 @@ class StatusWait(Wait):
     wait_spec = STATUS_WAIT_SPEC
 
     def progress_line(self, answer, args):
-        """``12 of 19 tasks at INCRE_TRANSFER_STARTED (...) | full transfer 34% lowest, ... | ...``"""
+        """``12 of 19 tasks at INCRE_TRANSFER_STARTED; now INCRE_TRANSFER_STARTED=12, ... | full transfer 34% lowest, ... | ...``"""
         jobs = answer["jobs"]
         counts = sorted(answer["summary"].items(), key=lambda item: (-item[1], item[0]))
-        parts = ["%d of %s at %s (%s)" % (
+        parts = ["%d of %s at %s; now %s" % (
             len(jobs) - answer["waiting"], count_of(len(jobs), "task"), describe_targets(jobs),
             ", ".join("%s=%d" % item for item in counts))]
         figures = answer.get("progress_summary") or {}
@@ -44,6 +44,10 @@ class StatusWait(Wait):
                     unknown_or_duration(figures.get("largest_rpo_delay")),
                     unknown_or_duration(figures.get("largest_rto_delay")), args["rpo_rto_max"]))
         return " | ".join(parts)
+
+    def closing_line(self, answer, args):
+        """The wait's end shown as its polls are (``19 of 19 tasks at ...``), not only the poll before it."""
+        return self.progress_line(answer, args)
 
     def timed_out(self, answer, waiter):
         waiting = [entry for entry in answer["jobs"] if not entry.get("reached")]
@@ -92,7 +96,8 @@ class PrecheckWait(Wait):
         runs again as a first read and finds the prechecks that did start running) is resumed.
         """
         if previous_answer and not previous_answer.get("failed") and "resume" not in args:
-            self._resume = [dict(job_id=entry["job_id"], action=entry["action"], precheck_id=entry["precheck_id"])
+            self._resume = [dict(job_id=entry["job_id"], action=entry["action"], precheck_id=entry["precheck_id"],
+                                 replaced_precheck_id=entry["replaced_precheck_id"])
                             for entry in previous_answer["results"]]
         return args if self._resume is None else dict(args, resume=self._resume)
 

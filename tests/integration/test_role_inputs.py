@@ -20,7 +20,7 @@ def test_every_variable_as_a_plain_string(make_sim, run_playbook):
     sim = make_sim(batch())
     run = run_playbook("launch.yml", sim, args=extra_vars(
         async_job_ids="%s,%s" % (ASYNC_A, ASYNC_B), job_groups="%s;%s" % (FORWARD, BACKWARD), poll_interval="0.5",
-        wait_timeout="120", commit_wait_timeout="60", read_retries="2", rpo_rto_max="30", target_status="auto",
+        wait_timeout="120", commit_wait_timeout="60", outage_tolerance="120", rpo_rto_max="30", target_status="auto",
         set_stats="false"))
     assert run.rc == 0, run.output
     summary = run.results["summary"]
@@ -53,6 +53,32 @@ def test_bad_inputs_stop_the_role_before_the_commit_naming_each_variable(make_si
         assert text in run.output, run.output
     assert writes(sim) == [] and [entry for entry in sim.request_log if entry["route"] != "any"] == [], \
         "nothing was read or written"
+
+
+def test_a_misspelt_variable_stops_the_role_naming_the_closest_one(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=batch()["project_id"], speed="instant", generate={"count": 2, "prefix": "t"}))
+    first, second = [task["id"] for task in sim.state()["tasks"]]
+    run = run_playbook("launch.yml", sim, args=[
+        "-e", "batch_launch_jobs=%s" % first, "-e", "batch_launch_job_group=%s" % second,
+        "-e", "batch_launch_poll_intervall=5"])
+    assert run.rc != 0
+    assert ("batch_launch_job_group: not a variable of this role; did you mean batch_launch_job_groups?; "
+            "batch_launch_poll_intervall: not a variable of this role; did you mean batch_launch_poll_interval?") in run.output
+    assert sim.request_log == [], "nothing was read or written"
+    # the typo as the only input: named, not "Nothing to launch"
+    alone = run_playbook("launch.yml", sim, args=["-e", "batch_launch_job=%s" % first])
+    assert alone.rc != 0 and "batch_launch_job: not a variable of this role; did you mean batch_launch_jobs?" in alone.output
+    assert "Nothing to launch" not in alone.output
+
+
+def test_a_value_that_is_not_a_number_gets_the_roles_own_message(make_sim, run_playbook):
+    sim = make_sim(batch())
+    run = run_playbook("launch.yml", sim, args=extra_vars(jobs=FORWARD, poll_interval="abc", precheck="maybe"))
+    assert run.rc != 0
+    assert "batch_launch_poll_interval: 'abc' is not a number of seconds" in run.output
+    assert "batch_launch_precheck: 'maybe' is not true or false" in run.output
+    assert "_AnsibleTaggedStr" not in run.output and "argument_spec_data" not in run.output
+    assert len(run.output) < 6000, "no dump of the argument spec"
 
 
 def test_an_empty_launch_is_a_mistake(make_sim, run_playbook):

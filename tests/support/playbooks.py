@@ -108,6 +108,11 @@ class Playbook:
             _signal_pid(pid, signal.SIGKILL)
         return processes
 
+    def output_so_far(self):
+        """What the run has written (also after ``wait``: processes it left behind may write on)."""
+        with open(self._out.name) as log:
+            return log.read()
+
     def wait(self, timeout=PLAYBOOK_TIMEOUT):
         try:
             self.process.wait(timeout)

@@ -42,11 +42,13 @@ def test_polls_with_one_progress_line_each_until_every_task_is_there(run_action,
     result, calls, lines = run_action(dict(jobs=["job-0", "job-1"], wait_for="auto", poll_interval=30,
                                            progress_label="Group 1/2"), answers)
     assert not result.get("failed") and result["polls"] == 4
-    assert len(calls) == 4 and len(lines) == 3
-    assert lines[0] == ("Group 1/2 after 0s: 1 of 2 tasks at INCRE_TRANSFER_STARTED (FULL_TRANSFER_STARTED=1, "
-                        "INCRE_TRANSFER_STARTED=1) | full transfer 40% lowest, 40% median, 1h01m left at most | "
+    assert len(calls) == 4 and len(lines) == 4
+    assert lines[0] == ("Group 1/2 after 0s: 1 of 2 tasks at INCRE_TRANSFER_STARTED; now FULL_TRANSFER_STARTED=1, "
+                        "INCRE_TRANSFER_STARTED=1 | full transfer 40% lowest, 40% median, 1h01m left at most | "
                         "incremental delay 2s at most")
     assert lines[1].startswith("Group 1/2 after 30s: ")
+    # and the closing line, for the read that ends the wait
+    assert lines[3] == "Group 1/2 after 1m30s: 2 of 2 tasks at INCRE_TRANSFER_STARTED; now INCRE_TRANSFER_STARTED=2"
     # the interval runs from the start of one poll to the start of the next
     assert clock.slept == [29.6, 29.6, 29.6]
     assert result["elapsed"] == 90.4
@@ -60,20 +62,48 @@ def test_a_module_failure_ends_the_wait_at_once(run_action):
     assert result["polls"] == 2
 
 
-def test_transient_read_failures_are_read_again_up_to_read_retries_in_a_row(run_action):
+def connection_failure():
+    return dict(failed=True, msg="POST /v3/p/jobs/batch-status: cannot connect to 127.0.0.1:1: Connection refused; "
+                "check endpoint/region", api_error=dict(status=None, transient=True))
+
+
+def test_an_outage_is_ridden_out_with_a_line_when_it_begins_and_one_when_it_ends(run_action, clock):
     waiting, done = answer(["FULL_TRANSFER_STARTED"]), answer(["INCRE_TRANSFER_STARTED"])
-    answers = [waiting, transient_failure(), transient_failure(), waiting, transient_failure(), transient_failure(), done]
-    result, calls, lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", read_retries=2,
-                                           poll_interval=1, wait_timeout=3600), answers)
-    assert not result.get("failed") and len(calls) == 7
-    assert "a read failed (1 of 2 failed reads in a row allowed), reading again: POST" in lines[1]
+    answers = [waiting, connection_failure(), connection_failure(), connection_failure(), waiting, done]
+    result, calls, lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", poll_interval=1,
+                                           wait_timeout=3600), answers)
+    assert not result.get("failed") and len(calls) == 6
+    assert lines[1] == ("Waiting after 1s: the DRS API stopped answering (POST /v3/p/jobs/batch-status: cannot connect to "
+                        "127.0.0.1:1: Connection refused); reading again for up to 10m00s")
+    assert lines[2] == "Waiting after 8s: the DRS API answers again, after 7s without an answer"
+    assert len(lines) == 5 and lines[3].startswith("Waiting after 8s: 0 of 1 task at ")
+    # backing off from the poll interval: 1, 2 and 4 seconds from the start of each failed read
+    assert clock.slept == [0.6, 0.6, 1.6, 3.6, 0.6]
 
 
-def test_more_failed_reads_in_a_row_than_allowed_end_the_wait(run_action):
-    answers = [answer(["FULL_TRANSFER_STARTED"])] + [transient_failure()] * 3
-    result, calls, _lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", read_retries=2,
-                                            poll_interval=1, wait_timeout=3600), answers)
-    assert result["failed"] and result["msg"].endswith("HTTP 503") and len(calls) == 4
+def test_an_outage_longer_than_the_tolerance_ends_the_wait_saying_how_long(run_action, clock):
+    answers = [answer(["FULL_TRANSFER_STARTED"])] + [transient_failure()] * 20
+    result, calls, lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", outage_tolerance=60,
+                                           poll_interval=10, wait_timeout=3600), answers)
+    assert result["failed"] and len(calls) == 8
+    assert result["msg"] == ("Waiting: the DRS API did not answer for 1m00s (7 reads failed, backing off up to 60s "
+                             "between them), up to the outage tolerance (outage_tolerance 60s); the last error: "
+                             "POST /v3/p/jobs/batch-status: HTTP 503")
+    assert len([line for line in lines if "stopped answering" in line]) == 1
+
+
+def test_an_outage_never_outlasts_the_wait(run_action, clock):
+    answers = [answer(["FULL_TRANSFER_STARTED"])] + [transient_failure()] * 20
+    result, _calls, _lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", poll_interval=10,
+                                             wait_timeout=45), answers)
+    assert result["failed"] and "up to the end of the wait (wait_timeout 45s)" in result["msg"], result["msg"]
+    assert clock.now - 1000.0 < 46
+
+
+def test_a_first_read_that_cannot_connect_ends_the_wait_at_once(run_action):
+    result, calls, lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED"), [connection_failure()])
+    assert result["failed"] and len(calls) == 1 and lines == []
+    assert result["msg"].endswith("check endpoint/region")
 
 
 def test_a_failure_that_will_not_pass_is_not_read_again(run_action):
@@ -110,7 +140,7 @@ def test_wait_timeout_zero_reads_once(run_action):
 
 def test_wait_options_from_a_survey_are_strings(run_action, clock):
     result, _calls, _lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", wait_timeout="60",
-                                             poll_interval="2.5", read_retries="1"),
+                                             poll_interval="2.5", outage_tolerance="60"),
                                         [answer(["FULL_TRANSFER_STARTED"]), answer(["INCRE_TRANSFER_STARTED"])])
     assert not result.get("failed") and clock.slept == [2.1]
 
@@ -129,7 +159,7 @@ def test_the_rpo_rto_gate_is_shown(run_action):
     (dict(poll_interval="inf"), "poll_interval must be between 0.1 and 86400 seconds, got inf"),
     (dict(wait_timeout=-5), "wait_timeout must be between 0 and 2678400 seconds, got -5"),
     (dict(wait_timeout="1" + "0" * 400), "wait_timeout must be between 0 and 2678400 seconds, got 100000000000000000000..."),
-    (dict(read_retries=1000), "read_retries must be between 0 and 100, got 1000"),
+    (dict(outage_tolerance=-5), "outage_tolerance must be between 0 and 2678400 seconds, got -5"),
 ])
 def test_bad_wait_options_fail_before_any_read(run_action, args, message):
     result, calls, _lines = run_action(dict(jobs=["job-0"], wait_for="INCRE_TRANSFER_STARTED", **args), [])

@@ -16,7 +16,7 @@ ASYNC = "6f1c9a52-3d7e-4b8a-9c21-5e0d4f7a8b61"
 FUTURE_MS = str(int((time.time() + 86400) * 1000))
 
 DEFAULTS = dict(async_job_ids=[], jobs=[], job_groups=[], start_time=None, target_status="auto", wait_timeout=86400,
-                poll_interval=60, commit_wait_timeout=1800, read_retries=3, rpo_rto_max=60, connection={},
+                poll_interval=60, commit_wait_timeout=1800, outage_tolerance=600, rpo_rto_max=60, connection={},
                 job_filter={}, precheck=True, precheck_timeout=900, set_stats=True)
 
 
@@ -28,8 +28,8 @@ def test_defaults_with_jobs_plan_one_group():
     result = plan(jobs=[A, {"job_id": B, "start_time": FUTURE_MS}])
     assert result["errors"] == []
     assert result["groups"] == [{"jobs": [A, {"job_id": B, "start_time": FUTURE_MS}], "ids": [A, B]}]
-    assert (result["wait_timeout"], result["poll_interval"], result["read_retries"], result["rpo_rto_max"]) == \
-        (86400, 60.0, 3, 60)
+    assert (result["wait_timeout"], result["poll_interval"], result["outage_tolerance"], result["rpo_rto_max"]) == \
+        (86400, 60.0, 600, 60)
     assert result["target_status"] == "auto" and result["set_stats"] is True
 
 
@@ -40,8 +40,8 @@ def test_defaults_with_jobs_plan_one_group():
     (dict(async_job_ids=ASYNC), dict(async_job_ids=[ASYNC], groups=[])),
     (dict(job_groups="%s; %s,%s" % (A, B, C)), dict(groups=[{"jobs": [A], "ids": [A]}, {"jobs": [B, C], "ids": [B, C]}])),
     (dict(job_groups='[["%s"], ["%s"]]' % (A, B)), dict(groups=[{"jobs": [A], "ids": [A]}, {"jobs": [B], "ids": [B]}])),
-    (dict(jobs=A, poll_interval="2.5", wait_timeout="3600", read_retries="0", rpo_rto_max="30", commit_wait_timeout="60"),
-     dict(poll_interval=2.5, wait_timeout=3600, read_retries=0, rpo_rto_max=30, commit_wait_timeout=60)),
+    (dict(jobs=A, poll_interval="2.5", wait_timeout="3600", outage_tolerance="0", rpo_rto_max="30", commit_wait_timeout="60"),
+     dict(poll_interval=2.5, wait_timeout=3600, outage_tolerance=0, rpo_rto_max=30, commit_wait_timeout=60)),
     (dict(jobs=A, set_stats="false"), dict(set_stats=False)),
     (dict(jobs=A, set_stats="yes"), dict(set_stats=True)),
     (dict(job_filter={"name": "orders-*", "status": "CONFIGURATION", "tags": None}),
@@ -87,8 +87,8 @@ def test_survey_and_command_line_strings_work(variables, expected):
     (dict(jobs=A, wait_timeout=-5), "batch_launch_wait_timeout: must be between 1 and 2678400, got -5"),
     (dict(jobs=A, wait_timeout=True), "batch_launch_wait_timeout: True is not a number of seconds"),
     (dict(jobs=A, commit_wait_timeout="0"), "batch_launch_commit_wait_timeout: must be between 1 and 2678400, got 0"),
-    (dict(jobs=A, read_retries=-1), "batch_launch_read_retries: must be between 0 and 100, got -1"),
-    (dict(jobs=A, read_retries="1.5"), "batch_launch_read_retries: '1.5' is not a whole number"),
+    (dict(jobs=A, outage_tolerance=-1), "batch_launch_outage_tolerance: must be between 0 and 2678400, got -1"),
+    (dict(jobs=A, outage_tolerance="1.5"), "batch_launch_outage_tolerance: '1.5' is not a number of seconds"),
     (dict(jobs=A, wait_timeout="1" + "0" * 400), "batch_launch_wait_timeout: '100000000000000000000...' is not a number"),
     (dict(jobs=A, poll_interval="inf"), "batch_launch_poll_interval: must be between 0.1 and 86400, got inf"),
     (dict(jobs=[A, {"job_id": A, "start_time": FUTURE_MS}]), "batch_launch_jobs[1]: task %s is listed twice with "

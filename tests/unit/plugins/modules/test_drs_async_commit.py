@@ -154,7 +154,7 @@ def test_malformed_id(run_module, token_args, async_job_id):
 @pytest.mark.parametrize("args, message", [
     (dict(wait_timeout=-5), "wait_timeout must be between 0 and 2678400 seconds, got -5"),
     (dict(poll_interval=0), "poll_interval must be between 0.1 and 86400 seconds, got 0.0"),
-    (dict(read_retries=-1), "read_retries must be between 0 and 100, got -1"),
+    (dict(outage_tolerance=-1), "outage_tolerance must be between 0 and 2678400 seconds, got -1"),
     (dict(timeout=-1), "timeout must be at least 1 second, got -1"),
     (dict(retries=-1), "retries must be between 0 and 10, got -1"),
     (dict(endpoint="https://drs.example.com/v5?async=1"), "endpoint must be a base URL without a query string or fragment"),

@@ -40,8 +40,9 @@ def test_a_first_read_starts_the_prechecks_of_tasks_never_prechecked(drs, run_mo
     # one read before the start; the results of the new prechecks are read at the next poll
     assert [request.get_json() for request in drs.requests(PRECHECK_RESULT_URI)] == [{"jobs": ids}]
     assert run.result["results"][0] == {
-        "job_id": ids[0], "action": "started", "precheck_id": "pc-%s-1" % ids[0], "result": "running", "progress": None,
-        "pass_rate": None, "failed_items": [], "alarm_items": [], "error_code": None, "error_msg": None}
+        "job_id": ids[0], "action": "started", "precheck_id": "pc-%s-1" % ids[0], "replaced_precheck_id": None,
+        "result": "running", "progress": None, "pass_rate": None, "failed_items": [], "alarm_items": [], "error_code": None,
+        "error_msg": None}
     assert run.result["summary"] == {"running": 3}
 
 
@@ -63,10 +64,39 @@ def test_resumed_reads_wait_for_the_precheck_started_and_pass(drs, run_module, t
 def test_an_older_result_is_not_taken_for_the_new_precheck(drs, run_module, token_args):
     task = job_id(1)
     drs.precheck_results[task] = drs.precheck_result(task, passed=False, items=[FAILED_ITEM], precheck_id="pc-old")
-    run = run_module(main, dict(token_args, jobs=[task], resume=[dict(job_id=task, action="started", precheck_id="pc-new")]))
+    run = run_module(main, dict(token_args, jobs=[task], resume=[dict(job_id=task, action="started", precheck_id="pc-new",
+                                                                      replaced_precheck_id="pc-old")]))
     assert not run.failed and run.result["reached"] is False
     assert run.result["results"][0]["precheck_id"] == "pc-new" and run.result["results"][0]["result"] == "running"
     assert drs.requests(PRECHECK_URI) == []
+
+
+def test_a_newer_precheck_started_meanwhile_is_followed_to_its_end(drs, run_module, token_args):
+    """Someone (a console, a second launch) started another precheck of the task while this one ran: DRS
+    keeps only the newest, so the task's latest result is followed instead of waiting for one that never comes."""
+    task = job_id(1)
+    drs.precheck_results[task] = drs.precheck_result(task, precheck_id="pc-someone-else")
+    run = run_module(main, dict(token_args, jobs=[task], resume=[dict(job_id=task, action="started", precheck_id="pc-mine",
+                                                                      replaced_precheck_id="pc-old")]))
+    assert not run.failed and run.result["reached"] is True
+    assert (run.result["results"][0]["precheck_id"], run.result["results"][0]["result"]) == ("pc-someone-else", "passed")
+
+
+def test_a_precheck_the_api_no_longer_knows_is_started_again_once(drs, run_module, token_args):
+    task = job_id(1)
+    drs.tasks[task] = "CONFIGURATION"
+    resume = [dict(job_id=task, action="started", precheck_id="pc-lost", replaced_precheck_id=None)]
+    run = run_module(main, dict(token_args, jobs=[task], resume=resume))
+    assert not run.failed and run.result["changed"] is True and run.result["reached"] is False
+    entry = run.result["results"][0]
+    assert entry["action"] == "restarted" and entry["precheck_id"] == "pc-%s-1" % task
+    assert [request.get_json() for request in drs.requests(PRECHECK_URI)] == [
+        {"jobs": [{"job_id": task, "precheck_mode": "forStartJob"}]}]
+    # once restarted, a precheck the API does not show is waited for, not started a third time
+    again = run_module(main, dict(token_args, jobs=[job_id(2)], resume=[dict(job_id=job_id(2), action="restarted",
+                                                                             precheck_id="pc-restarted")]))
+    assert not again.failed and again.result["results"][0]["result"] == "running"
+    assert len(drs.requests(PRECHECK_URI)) == 1
 
 
 def test_a_precheck_that_passed_is_not_started_again_unless_forced(drs, run_module, token_args):
@@ -227,3 +257,15 @@ def test_a_retry_precheck_is_for_the_failed_tasks(drs, run_module, token_args):
     run = run_module(main, dict(token_args, jobs=[ready, failed], precheck_mode="forRetryJob"))
     assert [entry["action"] for entry in run.result["results"]] == ["not_needed", "started"]
     assert started_bodies(drs) == [{"jobs": [{"job_id": failed, "precheck_mode": "forRetryJob"}]}]
+
+
+def test_a_reason_the_api_repeats_as_its_raw_message_is_shown_once(drs, run_module, token_args):
+    task = job_id(1)
+    drs.tasks[task] = "CONFIGURATION"
+    item = {"item": "disk_space", "result": "FAILED", "failed_reason": "needs 120 GB, 80 GB free",
+            "raw_error_msg": "needs 120 GB, 80 GB free"}
+    drs.precheck_results[task] = drs.precheck_result(task, passed=False, items=[item])
+    run = run_module(main, dict(token_args, jobs=[task], resume=[dict(job_id=task, action="already_running",
+                                                                      precheck_id="pc-" + task)]))
+    assert run.failed and "disk_space: needs 120 GB, 80 GB free" in run.result["msg"]
+    assert "needs 120 GB, 80 GB free (needs" not in run.result["msg"]

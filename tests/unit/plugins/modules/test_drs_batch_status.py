@@ -194,7 +194,7 @@ def test_unknown_job_ids_are_named(drs, run_module, token_args):
     (dict(rpo_rto_max=-60), "rpo_rto_max must be at least 1 second, got -60"),
     (dict(wait_timeout=-5), "wait_timeout must be between 0 and 2678400 seconds, got -5"),
     (dict(poll_interval=-1), "poll_interval must be between 0.1 and 86400 seconds, got -1.0"),
-    (dict(read_retries=-1), "read_retries must be between 0 and 100, got -1"),
+    (dict(outage_tolerance=-1), "outage_tolerance must be between 0 and 2678400 seconds, got -1"),
     (dict(endpoint="drs.example.com"), "endpoint must be an http(s) URL"),
     (dict(endpoint="https://drs.example.com/?region=eu-de"), "endpoint must be a base URL without a query string or "
                                                              "fragment, such as https://drs.eu-de.otc.t-systems.com"),
