@@ -23,7 +23,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import (
 # results[].action of a task that cannot take the action, or that the API refused.
 FAILED = "failed"
 
-# wait, wait_timeout, poll_interval and read_retries of the three modules.
+# wait, wait_timeout, poll_interval and outage_tolerance of the three modules.
 ACTION_WAIT_SPEC = dict(wait=dict(type="bool", default=False), **wait_argument_spec(wait_timeout=600, poll_interval=5))
 
 
@@ -66,7 +66,7 @@ class BatchActionModule(DrsModule):
         if not job_ids:
             raise InputError("jobs: give at least one task ID")
         try:
-            check_wait_options(self.params["wait_timeout"], self.params["poll_interval"], self.params["read_retries"])
+            check_wait_options(self.params["wait_timeout"], self.params["poll_interval"], self.params["outage_tolerance"])
         except WaitOptionError as exc:
             raise InputError(str(exc))
         return job_ids
@@ -195,7 +195,7 @@ class BatchActionModule(DrsModule):
         """Read the statuses of ``entries`` every ``poll_interval`` seconds until each has ``reached(status)``;
         fail at once when one ``stops(status)`` (not reached), saying it ``stopped_text``, and at ``wait_timeout``
         naming the tasks not there yet. Each entry gets ``status``, the status read last (None: not known)."""
-        waiter = Waiter(self.params["wait_timeout"], self.params["poll_interval"], self.params["read_retries"])
+        waiter = Waiter(self.params["wait_timeout"], self.params["poll_interval"], self.params["outage_tolerance"])
         while True:
             waiter.begin_poll()
             try:
@@ -203,7 +203,7 @@ class BatchActionModule(DrsModule):
             except DrsApiError as exc:
                 if not exc.transient or not waiter.read_failed():
                     raise
-                waiter.pause()
+                waiter.outage_pause()
                 continue
             waiter.read_succeeded()
             views = []

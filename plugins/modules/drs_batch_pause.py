@@ -67,12 +67,14 @@ options:
       - Seconds from the start of one read of the statuses to the start of the next while waiting, at least V(0.1).
     type: float
     default: 5
-  read_retries:
+  outage_tolerance:
     description:
-      - How many reads in a row may fail with an error that may pass (no connection, a timeout, throttling, an
-        HTTP 5xx, an unreadable answer) while waiting, before the module fails.
+      - While waiting, for how many seconds reads may fail with an error that may pass (no connection, a
+        timeout, throttling, an HTTP 5xx, an unreadable answer) before the module fails - never past the wait's
+        timeout. Reads go on at O(poll_interval), backing off to one a minute. Reads change nothing, so repeating
+        them is safe.
     type: int
-    default: 3
+    default: 600
 notes:
   - "Requests: one batch-status read and one pause per 100 tasks to pause (at 250 tasks: 3 reads and 3 pauses); a
     re-run on paused tasks makes the reads only. O(wait) adds one read per 100 tasks per poll."

@@ -88,12 +88,14 @@ options:
         at least V(0.1).
     type: float
     default: 5
-  read_retries:
+  outage_tolerance:
     description:
-      - How many reads in a row may fail with an error that may pass (no connection, a timeout, throttling, an
-        HTTP 5xx, an unreadable answer) while waiting, before the module fails.
+      - While waiting, for how many seconds reads may fail with an error that may pass (no connection, a
+        timeout, throttling, an HTTP 5xx, an unreadable answer) before the module fails - never past the wait's
+        timeout. Reads go on at O(poll_interval), backing off to one a minute. Reads change nothing, so repeating
+        them is safe.
     type: int
-    default: 3
+    default: 600
 notes:
   - "Requests: one batch-status read and one retry per 100 tasks to retry or resume; with O(precheck), one precheck
     start per 100 failed tasks and one result read per 100 of them per poll (at 250 failed tasks: 3 status reads,
@@ -278,7 +280,7 @@ class DrsBatchRetry(BatchActionModule):
         if refused:
             self.fail("The forRetryJob precheck could not start for %d of %s, so none was retried: %s"
                       % (len(refused), count_of(len(to_check), "DRS task"), by_reason(refused)), **self.result(entries))
-        waiter = Waiter(self.params["precheck_timeout"], self.params["poll_interval"], self.params["read_retries"])
+        waiter = Waiter(self.params["precheck_timeout"], self.params["poll_interval"], self.params["outage_tolerance"])
         while True:
             waiter.begin_poll()
             try:
@@ -286,7 +288,7 @@ class DrsBatchRetry(BatchActionModule):
             except DrsApiError as exc:
                 if not exc.transient or not waiter.read_failed():
                     raise
-                waiter.pause()
+                waiter.outage_pause()
                 continue
             waiter.read_succeeded()
             results = [read_result(entry["job_id"], raw[entry["job_id"]]) for entry in to_check]
