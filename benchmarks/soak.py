@@ -53,7 +53,8 @@ RUN_TIMEOUT_BASE = 300
 RUN_TIMEOUT_PER_POLL = 3
 OUTPUT_KEPT = 40
 
-PROGRESS_LINE = re.compile(r"^Group \d+/\d+ after \S+: \d+ of \d+ tasks? at ")
+# A poll that finds tasks still on their way; the wait's closing line ("1 of 1 task at ...") is not one.
+PROGRESS_LINE = re.compile(r"^Group \d+/\d+ after \S+: (\d+) of (?!\1 )\d+ tasks? at ")
 TASK_BANNER = "TASK ["
 
 
