@@ -329,6 +329,11 @@ class DrsClient:
             session.verify = ca_path or os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         return session
 
+    def close(self):
+        """Close the connections the client keeps open (a long-lived user, such as the event source, that stops)."""
+        for session in self._sessions.values():
+            session.close()
+
     # -- transport -----------------------------------------------------------------------
 
     def send(self, method, url, path, headers, body, idempotent):

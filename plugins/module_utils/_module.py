@@ -8,11 +8,15 @@
 Private to this collection; not a public API.
 """
 
+import difflib
 import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import (
     COLLECTION_VERSION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, AkSkAuth, DrsApiError, DrsClient, PasswordAuth,
@@ -96,6 +100,36 @@ class ModuleFailure(Exception):
     def __init__(self, result):
         super(ModuleFailure, self).__init__(result["msg"])
         self.result = result
+
+
+class OptionsModule:
+    """What DrsModule uses of AnsibleModule, for code that runs without one (the event source
+    drs_job_status): ``options`` checked against ``argument_spec`` as AnsibleModule checks a
+    module's (types, choices, defaults, the HW_* environment fallbacks), or InputError with
+    what is wrong, every ``no_log`` value masked in it. ``warn`` gets the warnings."""
+
+    check_mode = False
+    _diff = False
+
+    def __init__(self, argument_spec, options, warn):
+        validation = ArgumentSpecValidator(argument_spec).validate(options)
+        self.params = validation.validated_parameters
+        self.no_log_values = set(validation._no_log_values)  # pylint: disable=protected-access
+        if validation.error_messages:
+            messages = [unknown_options(validation._unsupported_parameters, argument_spec)  # pylint: disable=protected-access
+                        if isinstance(error, UnsupportedError) else str(error) for error in validation.errors.errors]
+            raise InputError(remove_values("; ".join(messages), self.no_log_values))
+        self.warn = warn
+
+
+def unknown_options(names, argument_spec):
+    """The options given that ``argument_spec`` does not have, each with the closest one it has."""
+    described = []
+    for name in sorted(names):
+        close = difflib.get_close_matches(name, list(argument_spec), n=1)
+        described.append(name + (" (did you mean %s?)" % close[0] if close else ""))
+    return "unknown option%s %s; the options are %s" % ("s" if len(described) > 1 else "", ", ".join(described),
+                                                        ", ".join(sorted(argument_spec)))
 
 
 class DrsModule:

@@ -192,88 +192,17 @@ job_ids:
   sample: ["9a470239-2308-4bb5-a6bc-1040402fjb21", "dc67695a-ee3e-49b8-a022-a099bd81jb21"]
 """
 
-import fnmatch
-import re
-
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, InputError
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import status_class, unknown_names
-
-# Filters the API applies itself: option name -> QueryJobsReq field.
-SERVER_FILTERS = dict(engine_type="engine_type", db_use_type="db_use_type", net_type="net_type",
-                      enterprise_project_id="enterprise_project_id", tags="tags")
-# JobInfo fields returned for each task, and ChildrenJobInfo fields for each subtask.
-TASK_FIELDS = ("id", "name", "status", "description", "create_time", "engine_type", "db_use_type", "net_type",
-               "task_type", "job_direction")
-CHILD_FIELDS = ("id", "name", "status", "create_time", "engine_type", "db_use_type", "net_type", "task_type",
-                "job_direction", "error_msg")
-GLOB_WILDCARDS = re.compile(r"[*?\[]")
+from ansible_collections.hwcloud.drs.plugins.module_utils._job_list import FILTER_ARGUMENT_SPEC, list_tasks
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule
 
 
 class DrsJobInfo(DrsModule):
-    argument_spec = dict(
-        name=dict(type="str"),
-        name_match=dict(type="str", default="glob", choices=["glob", "exact", "regex"]),
-        status=dict(type="list", elements="str"),
-        engine_type=dict(type="str"),
-        db_use_type=dict(type="str", aliases=["job_type"]),
-        net_type=dict(type="str"),
-        enterprise_project_id=dict(type="str"),
-        tags=dict(type="dict"),
-    )
+    argument_spec = FILTER_ARGUMENT_SPEC
     action = "list DRS tasks"
 
     def run(self):
-        matches_name, server_name = self.name_filter()
-        filters = dict((field, self.params[option]) for option, field in SERVER_FILTERS.items()
-                       if self.params[option] not in (None, "", {}))
-        if server_name is not None:
-            filters["name"] = server_name
-        statuses = list(dict.fromkeys(self.params["status"] or []))
-        for name in unknown_names(statuses):
-            self.module.warn("status: %s is not a status DRS is known to report; check its spelling" % name)
-
-        listed = []
-        for status in statuses or [None]:
-            listed.extend(self.client.list_jobs(dict(filters, status=status) if status else filters))
-        jobs = []
-        seen = set()
-        for record in listed:
-            if record.get("id") in seen or not matches_name(record.get("name")):
-                continue
-            seen.add(record.get("id"))
-            jobs.append(task_entry(record))
+        jobs = list_tasks(self.client, self.params, self.module.warn)
         return dict(changed=False, jobs=jobs, job_ids=[job["id"] for job in jobs])
-
-    def name_filter(self):
-        """(a test of a task's name, the name to send to the API or None)."""
-        name, how = self.params["name"], self.params["name_match"]
-        if name is None:
-            return (lambda task_name: True), None
-        if how == "regex":
-            try:
-                pattern = re.compile(name)
-            except re.error as exc:
-                raise InputError("name: %r is not a valid regular expression: %s" % (name, exc))
-            return (lambda task_name: isinstance(task_name, str) and pattern.search(task_name) is not None), None
-        if how == "glob" and GLOB_WILDCARDS.search(name):
-            return (lambda task_name: isinstance(task_name, str) and fnmatch.fnmatchcase(task_name, name)), None
-        # The API may search for the name inside names: keep only the exact matches.
-        return (lambda task_name: task_name == name), name
-
-
-def task_entry(record):
-    entry = dict((field, record.get(field)) for field in TASK_FIELDS)
-    entry["status_class"] = status_class(entry["status"])
-    children = record.get("children")
-    entry["children"] = [child_entry(child) for child in children if isinstance(child, dict)] \
-        if isinstance(children, list) else []
-    return entry
-
-
-def child_entry(record):
-    entry = dict((field, record.get(field)) for field in CHILD_FIELDS)
-    entry["status_class"] = status_class(entry["status"])
-    return entry
 
 
 def main():
