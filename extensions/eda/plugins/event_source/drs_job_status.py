@@ -130,6 +130,7 @@ EXAMPLES = r"""
 # ansible-rulebook runs this file with runpy, without Ansible's collection loader: the directory
 # that holds ansible_collections/hwcloud/drs (this file's collection) goes on sys.path, so the
 # collection's own client and option checks import as in the modules.
+# pylint: disable=wrong-import-position
 import os  # noqa: E402
 import sys  # noqa: E402
 
@@ -138,7 +139,6 @@ if os.path.isdir(os.path.join(_COLLECTIONS_BASE, "ansible_collections", "hwcloud
         and _COLLECTIONS_BASE not in sys.path:
     sys.path.insert(0, _COLLECTIONS_BASE)
 
-# pylint: disable=wrong-import-position
 import asyncio  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
@@ -248,8 +248,8 @@ class Watch:
         if self.jobs:
             parts.append("%d task ID%s" % (len(self.jobs), "" if len(self.jobs) == 1 else "s"))
         if self.job_filter is not None:
-            parts.append("job_filter %s" % json.dumps(dict((key, value) for key, value in self.job_filter.items()
-                                                          if value is not None), sort_keys=True))
+            given = dict((key, value) for key, value in self.job_filter.items() if value is not None)
+            parts.append("job_filter %s" % json.dumps(given, sort_keys=True))
         return " and ".join(parts)
 
     # -- the loop -----------------------------------------------------------------------
