@@ -15,12 +15,13 @@
 # More on some stages: sanity allows no entries in tests/sanity/ignore-*.txt; docs also checks
 # FILES.json; installed, oldest, newest and previous run the demo playbook twice against the
 # simulator; changelog wants a fragment when plugins/ or roles/ changed; molecule is skipped
-# while there is no scenario; ee builds no container image; pytest (unit, simulator,
-# integration, awx, ...) goes last in the default run, so that its summary line closes it. The
-# extra ansible-core venvs are .venv-core<version> (requirements/core-<version>.txt); newest
-# and previous (ansible-core 2.21 and 2.20) need Python >= 3.12, found as python3.13/python3.12
-# on PATH or through pyenv, and are skipped, saying so, where there is none. importer runs
-# offline in .venv-release (requirements/release.txt).
+# while there is no scenario; ee builds no container image (of the execution nor the decision
+# environment); eda runs tests/eda with the real ansible-rulebook and needs Java 17; pytest
+# (unit, simulator, integration, awx, ...) goes last in the default run, so that its summary
+# line closes it. The extra ansible-core venvs are .venv-core<version>
+# (requirements/core-<version>.txt); newest and previous (ansible-core 2.21 and 2.20) need
+# Python >= 3.12, found as python3.13/python3.12 on PATH or through pyenv, and are skipped,
+# saying so, where there is none. importer runs offline in .venv-release (requirements/release.txt).
 #
 # Environment:
 #   VENV_DIR        the venv to set up and use instead of .venv
@@ -61,6 +62,7 @@ changelog      default  -     antsibull-changelog lint + fragment check + dry-ru
 molecule       default  tree  molecule scenarios
 oldest         default  tree  oldest ansible-core (2.16): unit tests + installed demo
 newest         default  tree  newest ansible-core (2.21, Python >= 3.12): unit tests + installed demo + sanity
+eda            default  -     Event-Driven Ansible: the real ansible-rulebook (Java 17) against the simulator
 pytest         default  -     pytest over tests/
 sanity-oldest  release  tree  ansible-test sanity --venv with the oldest ansible-core (2.16)
 units-matrix   release  -     unit tests on ansible-core 2.17 and 2.18

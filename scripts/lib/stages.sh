@@ -232,12 +232,34 @@ stage_newest() {
     core_checks "$NEWEST_CORE" sanity
 }
 
+# The real ansible-rulebook runs the collection's rulebooks and event source against the
+# simulator (tests/eda, which the pytest stage leaves to this one). ansible-rulebook embeds a JVM
+# through jpy: without Java 17 there is nothing to run, so the stage says how to get it.
+stage_eda() {
+    local java_line major
+    if ! command -v java >/dev/null 2>&1; then
+        err "ansible-rulebook needs a Java 17 runtime and there is no java on PATH: install OpenJDK 17"
+        err "(Debian/Ubuntu: apt-get install openjdk-17-jre-headless; Fedora/RHEL: dnf install java-17-openjdk-headless;"
+        err " macOS: brew install openjdk@17), or put its bin/ on PATH and set JAVA_HOME"
+        return 1
+    fi
+    java_line=$(java -version 2>&1 | head -n1)
+    major=$(sed -En 's/.*version "(1\.)?([0-9]+).*/\2/p' <<<"$java_line")
+    if [[ -z $major ]] || (( major < 17 )); then
+        err "ansible-rulebook needs Java 17 or later, java on PATH is: $java_line (install OpenJDK 17, see above)"
+        return 1
+    fi
+    info "$java_line; $("$VENV/bin/ansible-rulebook" --version 2>/dev/null | head -n1)"
+    # A single worker: each test runs ansible-rulebook, its JVM and a playbook.
+    PYTEST_WORKERS=0 run_pytest "$VENV/bin" tests/eda
+}
+
 # Last in the default run, so that its summary line closes the run.
 stage_pytest() {
     local -a args=()
     local d rc=0
     [[ -d tests ]] || { err "no tests/ directory: there must always be tests"; return 1; }
-    for d in tests/sanity tests/output tests/integration/targets; do
+    for d in tests/sanity tests/output tests/integration/targets tests/eda; do
         [[ -e $d ]] && args+=(--ignore "$d")
     done
     # Any other ansible-test integration target (a directory with an 'aliases' file).
