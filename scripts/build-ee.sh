@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Build an execution environment (AWX / Ansible Automation Platform) holding hwcloud.drs:
+# Build an execution environment (AWX / Ansible Automation Platform) holding hwcloud.drs, or with
+# --de the decision environment (the EDA controller's image for ansible-rulebook):
 #
-#   bash scripts/build-ee.sh            # build/ee/context: a build context (Containerfile) only
-#   bash scripts/build-ee.sh --build    # and build the image (needs podman or docker)
+#   bash scripts/build-ee.sh                 # build/ee/context: a build context (Containerfile) only
+#   bash scripts/build-ee.sh --build         # and build the image (needs podman or docker)
+#   bash scripts/build-ee.sh --de [--build]  # the same from decision-environment.yml, in build/ee/de-context
 #
 # Builds the collection tarball from this checkout into build/ee/hwcloud-drs.tar.gz, where
-# execution-environment.yml picks it up, and runs ansible-builder (from .venv, set up by
-# `bash scripts/test.sh venv` when missing). The image tag comes from execution-environment.yml
-# (hwcloud-drs-ee:latest); extra arguments go to `ansible-builder build`.
+# execution-environment.yml and decision-environment.yml pick it up, and runs ansible-builder
+# (from .venv, set up by `bash scripts/test.sh venv` when missing). The image tag comes from the
+# definition (hwcloud-drs-ee:latest, hwcloud-drs-de:latest); extra arguments go to
+# `ansible-builder build`.
 
 set -euo pipefail
 
@@ -18,8 +21,13 @@ cd "$REPO_ROOT"
 VENV=${VENV_DIR:-$REPO_ROOT/.venv}
 OUT=$REPO_ROOT/build/ee
 
-build=0
-if [[ ${1:-} == --build ]]; then build=1; shift; fi
+build=0 definition=execution-environment.yml context=$OUT/context tag=hwcloud-drs-ee:latest
+while [[ ${1:-} == --build || ${1:-} == --de ]]; do
+    if [[ $1 == --build ]]; then build=1; else
+        definition=decision-environment.yml context=$OUT/de-context tag=hwcloud-drs-de:latest
+    fi
+    shift
+done
 
 if [[ ! -x $VENV/bin/ansible-builder ]]; then
     echo "==> Setting up $(basename "$VENV")"
@@ -40,8 +48,8 @@ if (( build )); then
     done
     [[ -n $runtime ]] || { echo "neither podman nor docker is installed: use the build context instead" >&2; exit 1; }
     echo "==> ansible-builder build ($runtime)"
-    exec "$VENV/bin/ansible-builder" build -f execution-environment.yml -c "$OUT/context" --container-runtime "$runtime" "$@"
+    exec "$VENV/bin/ansible-builder" build -f "$definition" -c "$context" --container-runtime "$runtime" "$@"
 fi
-echo "==> ansible-builder create"
-"$VENV/bin/ansible-builder" create -f execution-environment.yml -c "$OUT/context" --output-filename Containerfile
-echo "    build it with: podman build -f $OUT/context/Containerfile -t hwcloud-drs-ee:latest $OUT/context"
+echo "==> ansible-builder create ($definition)"
+"$VENV/bin/ansible-builder" create -f "$definition" -c "$context" --output-filename Containerfile
+echo "    build it with: podman build -f $context/Containerfile -t $tag $context"

@@ -56,7 +56,7 @@ sanity         default  tree  ansible-test sanity --venv
 lint           default  tree  ansible-lint (production profile, offline)
 docs           default  tree  collection build, tarball contents, install, ansible-doc, antsibull-docs lint
 docsite        default  tree  docsite: antsibull-docs + Sphinx -> docs/build/html
-ee             default  tree  execution environment: ansible-builder introspect + create
+ee             default  tree  execution and decision environments: ansible-builder introspect + create
 installed      default  tree  release path: build, install, verify, demo from the installed copy
 changelog      default  -     antsibull-changelog lint + fragment check + dry-run release
 molecule       default  tree  molecule scenarios

@@ -134,40 +134,28 @@ stage_docsite() {
 }
 
 stage_ee() {
-    local ee="$WORK/ee" ctx="$WORK/ee/context" installed="$WORK/ee/usr-share-ansible/collections" dump tarball rc=0
+    local dump tarball de="$WORK/decision-environment" rc=0 f
     info "ansible-builder introspect on the collection tree"
     dump=$(ansible-builder introspect --sanitize "$COLLECTIONS_BASE" 2>&1) || { printf '%s\n' "$dump" >&2; return 1; }
     indented printf '%s\n' "$dump"
     grep -Eq "^- '?requests[^a-z].*from collection hwcloud\.drs" <<<"$dump" ||
         { err "introspection does not list requests for hwcloud.drs (meta/execution-environment.yml)"; rc=1; }
-
-    # The definition as scripts/build-ee.sh uses it: next to build/ee/hwcloud-drs.tar.gz.
-    rm -rf -- "$ee"; mkdir -p -- "$ee/build/ee"
-    cp -- "$REPO_ROOT/execution-environment.yml" "$ee/"
     tarball=$(build_tarball "$WORK/ee-build") || return 1
-    cp -- "$tarball" "$ee/build/ee/hwcloud-drs.tar.gz" || return 1
-    (cd "$ee" && ansible-builder create -f execution-environment.yml -c "$ctx" --output-filename Containerfile \
-        >"$ee/create.log" 2>&1) || { cat "$ee/create.log" >&2; err "ansible-builder create refused execution-environment.yml"; return 1; }
-    [[ -f $ctx/Containerfile && -f $ctx/_build/collections/hwcloud-drs.tar.gz && -f $ctx/_build/requirements.yml ]] ||
-        { err "the build context lacks the Containerfile, the collection tarball or requirements.yml"; return 1; }
-    grep -q 'ansible-galaxy collection install' "$ctx/Containerfile" || { err "Containerfile installs no collection"; rc=1; }
-    info "ansible-builder create: $(grep -c '^FROM' "$ctx/Containerfile") build stages in context/Containerfile"
 
-    # What the image build would do with that context, minus the package manager: the
-    # galaxy stage's install (from /build = _build) and the builder stage's introspection.
-    mkdir -p -- "$installed"
-    (cd "$ctx/_build" && ANSIBLE_COLLECTIONS_PATH="$installed" ANSIBLE_GALAXY_DISABLE_GPG_VERIFY=1 \
-        ansible-galaxy collection install --offline -r requirements.yml --collections-path "$installed" \
-        >"$ee/galaxy.log" 2>&1) || { cat "$ee/galaxy.log" >&2; err "the galaxy stage's install fails"; return 1; }
-    python "$ctx/_build/scripts/introspect.py" introspect "$installed" --write-pip "$ee/pip.txt" \
-        --write-bindep "$ee/bindep.txt" >"$ee/introspect.log" 2>&1 ||
-        { cat "$ee/introspect.log" >&2; err "the builder stage's introspection fails"; return 1; }
-    if grep -q '^requests' "$ee/pip.txt"; then
-        info "builder stage would pip install: $(tr '\n' ' ' <"$ee/pip.txt")"
-        info "builder stage would install system packages: $(cat "$ee/bindep.txt" 2>/dev/null | tr '\n' ' ' | sed 's/^ *$/(none)/')"
-    else
-        err "the builder stage's introspection does not find requests"; rc=1
-    fi
+    builder_context execution-environment "$tarball" || return 1
+    grep -q '^requests' "$WORK/execution-environment/pip.txt" ||
+        { err "the execution environment's builder stage would not install requests"; rc=1; }
+
+    # The decision environment runs ansible-rulebook: it needs it, Java 17, and the
+    # collection's source, rulebooks and playbook.
+    builder_context decision-environment "$tarball" || return 1
+    grep -q '^requests' "$de/pip.txt" && grep -q '^ansible-rulebook' "$de/pip.txt" ||
+        { err "the decision environment's builder stage would not install requests and ansible-rulebook"; rc=1; }
+    grep -q '^java-17-openjdk' "$de/bindep.txt" || { err "the decision environment would install no Java 17"; rc=1; }
+    for f in extensions/eda/plugins/event_source/drs_job_status.py extensions/eda/rulebooks/drs_watch.yml \
+             extensions/eda/rulebooks/drs_watch_awx.yml playbooks/drs_job_failed.yml; do
+        [[ -f $de/collections/ansible_collections/hwcloud/drs/$f ]] || { err "the decision environment's collection lacks $f"; rc=1; }
+    done
     return "$rc"
 }
 

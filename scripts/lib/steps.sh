@@ -127,6 +127,37 @@ install_tarball() {
         { err "install did not produce hwcloud.drs in $dest"; return 1; }
 }
 
+# builder_context NAME TARBALL: `ansible-builder create` on NAME.yml (execution-environment or
+# decision-environment), set up as scripts/build-ee.sh has it (beside build/ee/hwcloud-drs.tar.gz),
+# into $WORK/NAME/context; then what the image build would do with that context, minus the
+# package manager: the galaxy stage's install (from /build = _build) into $WORK/NAME/collections,
+# and the builder stage's introspection with the definition's own Python and system
+# requirements, into $WORK/NAME/pip.txt and bindep.txt.
+builder_context() {
+    local name=$1 tarball=$2 dir="$WORK/$1" ctx="$WORK/$1/context"
+    local packages
+    local -a own=()
+    rm -rf -- "$dir"; mkdir -p -- "$dir/build/ee" "$dir/collections"
+    cp -- "$REPO_ROOT/$name.yml" "$dir/" && cp -- "$tarball" "$dir/build/ee/hwcloud-drs.tar.gz" || return 1
+    (cd "$dir" && ansible-builder create -f "$name.yml" -c "$ctx" --output-filename Containerfile >"$dir/create.log" 2>&1) ||
+        { cat "$dir/create.log" >&2; err "ansible-builder create refused $name.yml"; return 1; }
+    [[ -f $ctx/Containerfile && -f $ctx/_build/collections/hwcloud-drs.tar.gz && -f $ctx/_build/requirements.yml ]] ||
+        { err "the $name build context lacks the Containerfile, the collection tarball or requirements.yml"; return 1; }
+    grep -q 'ansible-galaxy collection install' "$ctx/Containerfile" || { err "$name: the Containerfile installs no collection"; return 1; }
+    info "ansible-builder create -f $name.yml: $(grep -c '^FROM' "$ctx/Containerfile") build stages in its Containerfile"
+    (cd "$ctx/_build" && ANSIBLE_COLLECTIONS_PATH="$dir/collections" ANSIBLE_GALAXY_DISABLE_GPG_VERIFY=1 \
+        ansible-galaxy collection install --offline -r requirements.yml --collections-path "$dir/collections" \
+        >"$dir/galaxy.log" 2>&1) || { cat "$dir/galaxy.log" >&2; err "$name: the galaxy stage's install fails"; return 1; }
+    [[ -f $ctx/_build/requirements.txt ]] && own+=(--user-pip "$ctx/_build/requirements.txt")
+    [[ -f $ctx/_build/bindep.txt ]] && own+=(--user-bindep "$ctx/_build/bindep.txt")
+    python "$ctx/_build/scripts/introspect.py" introspect "$dir/collections" "${own[@]}" --write-pip "$dir/pip.txt" \
+        --write-bindep "$dir/bindep.txt" >"$dir/introspect.log" 2>&1 ||
+        { cat "$dir/introspect.log" >&2; err "$name: the builder stage's introspection fails"; return 1; }
+    info "$name: the builder stage would pip install: $(tr '\n' ' ' <"$dir/pip.txt")"
+    packages=$(tr '\n' ' ' <"$dir/bindep.txt" 2>/dev/null || true)
+    info "$name: and install system packages: ${packages:-(none)}"
+}
+
 # installed_demo DEST [BIN]: the demo playbook from the copy installed in DEST, against the
 # simulator (scripts/lib/installed_demo.py), with BIN's Python and ansible-playbook.
 installed_demo() {
