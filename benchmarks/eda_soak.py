@@ -62,8 +62,8 @@ def parse_args(argv=None):
     parser.add_argument("--starts", type=int, default=20, help="tasks started each time (default 20)")
     parser.add_argument("--fail-every", type=int, default=5, help="one started task in this many fails (default 5)")
     parser.add_argument("--transition", type=float, default=4, help="seconds each status of a started task lasts (default 4)")
-    parser.add_argument("--outage-at", type=float, default=7, help="minute at which the API stops answering (default 7; "
-                                                                    "negative: no outage)")
+    parser.add_argument("--outage-at", type=float, default=7,
+                        help="minute at which the API stops answering (default 7; negative: no outage)")
     parser.add_argument("--outage", type=float, default=60, help="how long, seconds (default 60)")
     parser.add_argument("--window", type=float, default=60, help="seconds per row of the table (default 60)")
     parser.add_argument("--json", dest="json_path", help="results file (default benchmarks/results/eda-soak-<time>.json)")
@@ -205,7 +205,9 @@ def run_soak(args, workspace, progress):
         events.start()
         logs.start()
         windows, samples = [], []
-        next_start, started, outage = 0.0, 0, None
+        # The first start waits for the source's first poll: a task that moved before it would be
+        # part of its first snapshot, which puts no event for a task that has not failed.
+        next_start, started, outage = None, 0, None
         outage_at = args.outage_at * 60 if args.outage_at >= 0 else None
         window_end = args.window
         previous = {"counts": Counter(), "failed": Counter(), "events": 0, "cpu": 0.0, "at": 0.0}
@@ -215,7 +217,9 @@ def run_soak(args, workspace, progress):
             if source.poll() is not None:
                 progress("the source ended by itself (rc %s)" % source.returncode)
                 break
-            if now >= next_start and started < startable(args) and now <= last_start(args):
+            if next_start is None and sim.snapshot()[0]["batch-status"] >= -(-args.tasks // PAGE):
+                next_start = now
+            if next_start is not None and now >= next_start and started < startable(args) and now <= last_start(args):
                 ids = [task_id(number) for number in range(started, min(started + args.starts, startable(args)))]
                 start_tasks(sim, ids)
                 started += len(ids)
@@ -276,6 +280,7 @@ def window_row(args, previous, sim, events, samples, now):
         ("requests", requests),
         ("failed_requests", sum(failed[route] - previous["failed"][route] for route in SOURCE_ROUTES)),
         ("requests_per_poll", round(requests / polls, 1) if polls else None),
+        ("seconds_per_poll", round((now - previous["at"]) / polls, 1) if polls else None),
         ("cpu_seconds", round(cpu - previous["cpu"], 2)),
         ("cpu_ms_per_poll", round((cpu - previous["cpu"]) * 1000 / polls) if polls else None),
         ("cpu_percent", round((cpu - previous["cpu"]) * 100 / (now - previous["at"]), 1) if now > previous["at"] else None),
@@ -311,6 +316,7 @@ def summary(args, windows, samples, events, logs, state, counts, failed, rc, sta
         ("bad_lines", events.bad_lines[:20]),
         ("started", started),
         ("wrong_last_status", wrong[:20]),
+        ("wrong_count", len(wrong)),
         ("events_for_tasks_that_did_not_move", unmoved_events[:20]),
         ("requests", dict(counts)),
         ("failed_requests", dict(failed)),
@@ -337,23 +343,25 @@ def render(results):
                    settings["tasks"], PREFIX, settings["interval"], settings["list_every"], results["started"], settings["starts"],
                    settings["starts_every"], settings["fail_every"], outage))
     out.append("")
-    headers = ["minute", "polls", "events", "requests", "failed", "req/poll", "CPU s", "CPU ms/poll", "CPU %", "RSS MB", "threads"]
-    rows = [[row["minute"], row["polls"], row["events"], row["requests"], row["failed_requests"], dash(row["requests_per_poll"]),
+    headers = ["minute", "polls", "s/poll", "events", "requests", "failed", "req/poll", "CPU s", "CPU ms/poll", "CPU %", "RSS MB",
+               "threads"]
+    rows = [[row["minute"], row["polls"], dash(row["seconds_per_poll"]), row["events"], row["requests"], row["failed_requests"],
+             dash(row["requests_per_poll"]),
              row["cpu_seconds"], dash(row["cpu_ms_per_poll"]), dash(row["cpu_percent"]), row["rss_mb"], row["threads"]]
             for row in results["windows"]]
     out.append(table(headers, rows))
-    out.append("polls: answered batch-status requests / ceil(tasks/100); requests and failed: the source's (batch-status, "
-               "list-jobs, batch-progress);")
+    out.append("polls: answered batch-status requests / ceil(tasks/100); s/poll: the window over its polls (the interval, the "
+               "poll and its requests);")
+    out.append("requests and failed: the source's (batch-status, list-jobs, batch-progress);")
     out.append("CPU: user + system time of the source's process in the window; RSS and threads at the window's end.")
     out.append("")
     rows = [
-        ["run", "%.0f s, rc %s, %s" % (results["seconds"], results["rc"],
-                                      "stopped cleanly on SIGTERM" if results["stopped_cleanly"] else "NOT stopped cleanly")],
+        ["run", "%.0f s, rc %s, %s" % (
+            results["seconds"], results["rc"], "stopped cleanly on SIGTERM" if results["stopped_cleanly"] else "NOT stopped cleanly")],
         ["polls", results["polls"]],
         ["events", "%d (%s)" % (results["events"], ", ".join("%s %d" % item for item in sorted(results["events_by_change"].items())))],
-        ["last event = simulator's status", "%d of %d started tasks%s" % (
-            results["started"] - len(results["wrong_last_status"]), results["started"],
-            "" if not results["wrong_last_status"] else ": " + "; ".join(results["wrong_last_status"][:3]))],
+        ["last event = simulator's status", "%d of %d started tasks" % (
+            results["started"] - results["wrong_count"], results["started"])],
         ["events of tasks that never moved", len(results["events_for_tasks_that_did_not_move"])],
         ["requests per poll", ", ".join("%s %s" % (route, dash(value)) for route, value in results["requests_per_poll"].items())],
         ["RSS MB first / last window, max", "%s / %s, %s" % (tuple(results["rss_mb_first_last"] or ["-", "-"]) + (results["rss_mb_max"],))],
@@ -363,6 +371,8 @@ def render(results):
     out.append(table(["measure", "value"], rows))
     for line in results["outage_lines"]:
         out.append("  " + line[:220])
+    for line in results["wrong_last_status"][:5]:
+        out.append("  wrong: " + line)
     return "\n".join(out)
 
 

@@ -149,8 +149,9 @@ stage_ee() {
     # The decision environment runs ansible-rulebook: it needs it, Java 17, and the
     # collection's source, rulebooks and playbook.
     builder_context decision-environment "$tarball" || return 1
-    grep -q '^requests' "$de/pip.txt" && grep -q '^ansible-rulebook' "$de/pip.txt" ||
-        { err "the decision environment's builder stage would not install requests and ansible-rulebook"; rc=1; }
+    if ! grep -q '^requests' "$de/pip.txt" || ! grep -q '^ansible-rulebook' "$de/pip.txt"; then
+        err "the decision environment's builder stage would not install requests and ansible-rulebook"; rc=1
+    fi
     grep -q '^java-17-openjdk' "$de/bindep.txt" || { err "the decision environment would install no Java 17"; rc=1; }
     for f in extensions/eda/plugins/event_source/drs_job_status.py extensions/eda/rulebooks/drs_watch.yml \
              extensions/eda/rulebooks/drs_watch_awx.yml playbooks/drs_job_failed.yml; do

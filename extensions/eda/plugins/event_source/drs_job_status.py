@@ -10,17 +10,17 @@ version_added: 0.3.0
 description:
   - An event source of ansible-rulebook (Event-Driven Ansible) that polls the status of DRS tasks with the
     batch-status API (C(POST /v3/{project_id}/jobs/batch-status)), 100 tasks per request, and puts one event
-    per change on the queue, C({"drs_job": {"id", "name", "status", "previous_status", ...}}). A poll that
-    finds nothing changed puts nothing.
+    per change on the queue, a mapping under C(drs_job) (see the notes). A poll that finds nothing changed puts
+    nothing.
   - The tasks are those of O(jobs) and those that O(job_filter) selects. The filter is listed again every
     O(list_every) polls, so tasks created (or newly matching) later join the watch, and tasks that no longer
     match leave it.
   - With O(delay_threshold), it also reads the incremental delay of the tasks in C(INCRE_TRANSFER_STARTED)
     (C(POST /v3/{project_id}/jobs/batch-progress), 100 tasks per request) and puts an event when a task's
     delay rises above the threshold and one when it is back at or below it.
-  - It never stops on a transient failure (no connection, a timeout, HTTP 429 or 5xx, an unreadable answer):
-    it logs one line when the API stops answering, polls again with a growing pause (at most 2 minutes, or
-    O(interval) when longer), and logs one line when the API answers again; no change is lost, as each poll
+  - It never stops on a transient failure (no connection, a timeout, HTTP 429 or 5xx, an unreadable answer).
+    It logs one line when the API stops answering, polls again with a growing pause (at most 2 minutes, or
+    O(interval) when longer), and logs one line when the API answers again. No change is lost, as each poll
     compares the whole state with the last one.
   - It ends, with a message that says what to fix, on a configuration error (an unknown argument, a bad value,
     no way to authenticate, a task ID the API does not know at the first poll) and when the API refuses the
@@ -43,7 +43,7 @@ options:
     description:
       - Watch the tasks that these filters select, the options of M(hwcloud.drs.drs_job_info) - V(name),
         V(name_match), V(status), V(engine_type), V(db_use_type), V(net_type), V(enterprise_project_id) and
-        V(tags) - for example C({name: "orders-*"}). The subtasks of a selected parent task are watched too.
+        V(tags) - for example a V(name) of V(orders-*). The subtasks of a selected parent task are watched too.
       - A filter on V(status) makes a task leave the watch at the next listing once its status no longer
         matches, after the event for that change.
     type: dict

@@ -20,8 +20,12 @@ import sys
 import threading
 
 import pytest
+import yaml
 
+from ansible_collections.hwcloud.drs.extensions.eda.plugins.event_source import drs_job_status
 from ansible_collections.hwcloud.drs.extensions.eda.plugins.event_source.drs_job_status import SourceError, Watch, main
+from ansible_collections.hwcloud.drs.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.hwcloud.drs.tests.support import REPO_ROOT
 from ansible_collections.hwcloud.drs.tests.support.modules import HW_VARIABLES
 
 FIRST = "9a470239-2308-4bb5-a6bc-1040402fjb21"
@@ -428,3 +432,29 @@ def test_the_source_loads_as_ansible_rulebook_loads_it(collections_path):
     done = subprocess.run([sys.executable, "-I", "-c", code, script], capture_output=True, text=True, timeout=WAIT,
                           check=False, cwd=os.path.dirname(script))
     assert (done.returncode, done.stdout.strip()) == (0, "True"), done.stderr
+
+
+# -- documentation ---------------------------------------------------------------------------
+
+def test_the_documentation_is_the_argument_spec():
+    """ansible-doc does not read event sources: nothing else checks DOCUMENTATION against the code."""
+    documented = yaml.safe_load(drs_job_status.DOCUMENTATION)["options"]
+    connection = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    assert set(documented) | set(connection) == set(drs_job_status.ARGUMENT_SPEC)
+    for name, doc in documented.items():
+        spec = drs_job_status.ARGUMENT_SPEC[name]
+        assert (doc["type"], doc.get("default"), doc.get("choices"), doc.get("elements")) == \
+            (spec["type"], spec.get("default"), spec.get("choices"), spec.get("elements")), name
+    assert yaml.safe_load(drs_job_status.EXAMPLES)
+
+
+def test_the_reference_page_names_every_option_and_event_key(make_sim):
+    with open(os.path.join(REPO_ROOT, "docs", "docsite", "rst", "eda_drs_job_status.rst")) as handle:
+        page = handle.read()
+    for name in drs_job_status.ARGUMENT_SPEC:
+        assert "``%s``" % name in page, name
+    sim = make_sim(world(task(FIRST, "a")))
+    event = only(Watch(source_args(sim, jobs=[FIRST], initial_events="all")).poll())
+    for key in event:
+        assert "``%s``" % key in page, key
+        assert key in drs_job_status.DOCUMENTATION, key
