@@ -154,7 +154,7 @@ stage_ee() {
     fi
     grep -q '^java-17-openjdk' "$de/bindep.txt" || { err "the decision environment would install no Java 17"; rc=1; }
     for f in extensions/eda/plugins/event_source/drs_job_status.py extensions/eda/rulebooks/drs_watch.yml \
-             extensions/eda/rulebooks/drs_watch_awx.yml playbooks/drs_job_failed.yml; do
+             extensions/eda/rulebooks/drs_watch_awx.yml playbooks/drs_job_retry.yml; do
         [[ -f $de/collections/ansible_collections/hwcloud/drs/$f ]] || { err "the decision environment's collection lacks $f"; rc=1; }
     done
     return "$rc"

@@ -5,9 +5,9 @@
 
 The collection's source hwcloud.drs.drs_job_status watches three tasks; once it has polled
 once, the test starts two of them, one scripted to fail in incremental transfer. The failed
-task's event makes the rule run the playbook hwcloud.drs.drs_job_failed, whose status read of
-exactly that task shows in the simulator's request log. Run by ``bash scripts/test.sh eda``
-(which checks for Java first); every wait is bounded.
+task's event makes the rule run the playbook hwcloud.drs.drs_job_retry, whose precheck and
+retry of exactly that task (hwcloud.drs.drs_batch_retry) show in the simulator's request log.
+Run by ``bash scripts/test.sh eda`` (which checks for Java first); every wait is bounded.
 """
 
 import json
@@ -118,6 +118,22 @@ def status_reads(sim):
     return [entry["body"]["jobs"] for entry in sim.request_log if entry["route"] == "batch-status"]
 
 
+def playbook_requests(sim):
+    """(route, task IDs named in the body) of every request but the source's polls."""
+    found = []
+    for entry in sim.request_log:
+        if entry["route"] in ("list-jobs", "batch-starting") or entry["body"] == {"jobs": [REPLICATES, FAILS, STAYS],
+                                                                                   "page_req": {"cur_page": 1, "per_page": 3}}:
+            continue
+        text = json.dumps(entry["body"])
+        found.append((entry["route"], tuple(task_id for task_id in (REPLICATES, FAILS, STAYS) if task_id in text)))
+    return found
+
+
+def retries(sim):
+    return [entry["body"] for entry in sim.request_log if entry["route"] == "batch-retry-task"]
+
+
 def start_tasks(sim, *task_ids):
     body = json.dumps({"jobs": [{"job_id": task_id} for task_id in task_ids]}).encode()
     request = urllib.request.Request("%s/v3/%s/jobs/batch-starting" % (sim.url, sim.project_id), data=body, method="POST",
@@ -132,47 +148,52 @@ def watch_and_start(run, sim):
     start_tasks(sim, REPLICATES, FAILS)
 
 
-def test_a_failed_task_runs_the_playbook_on_that_task(make_sim, start_rulebook):
-    """The shipped rulebook hwcloud.drs.drs_watch, from the collection: the failed task's playbook,
-    the replicating task's message; ansible-rulebook is then stopped by a signal."""
+def test_a_failed_task_is_retried_by_the_playbook(make_sim, start_rulebook):
+    """The shipped rulebook hwcloud.drs.drs_watch, from the collection: the failed task's playbook
+    retries exactly that task, which then replicates like the other; ansible-rulebook is then
+    stopped by a signal."""
     sim = make_sim(WORLD)
     run = start_rulebook("hwcloud.drs.drs_watch", sim, {"drs_jobs": [REPLICATES, FAILS, STAYS], "drs_interval": 1})
     watch_and_start(run, sim)
-    wait_for(lambda: [FAILS] in status_reads(sim), run, "status read of the failed task by the playbook")
-    wait_for(lambda: "PLAY RECAP" in run.output and "replicates" in run.output, run, "end of the playbook and message")
+    wait_for(lambda: retries(sim), run, "retry of the failed task by the playbook")
+    wait_for(lambda: "DRS task orders-2 (%s) replicates" % FAILS in run.output, run, "the retried task replicating")
 
-    # the playbook read exactly the failed task, once; the source read all three at every poll
-    reads = status_reads(sim)
-    assert [read for read in reads if read != [REPLICATES, FAILS, STAYS]] == [[FAILS]]
+    # The playbook acted on exactly the failed task: its status read, precheck, precheck result
+    # and retry name it alone; the source read all three at every poll.
+    assert retries(sim) == [{"jobs": [{"job_id": FAILS}]}]
+    assert sorted(set(playbook_requests(sim))) == sorted(set([
+        ("batch-status", (FAILS,)), ("batch-precheck", (FAILS,)), ("batch-precheck-result", (FAILS,)),
+        ("batch-retry-task", (FAILS,))]))
     output = run.output
-    assert "DRS task orders-2 (%s) is INCRE_TRANSFER_FAILED (reported INCRE_TRANSFER_FAILED): DRS.M03075 the source " \
-           "purged its binlog" % FAILS in output
+    assert "DRS task orders-2 (%s) retried: it was INCRE_TRANSFER_FAILED (DRS.M03075 the source purged its binlog)" \
+        % FAILS in output
     assert "failed=0" in output
     assert "DRS task orders-1 (%s) replicates (INCRE_TRANSFER_STARTED, was " % REPLICATES in output
+    assert "DRS task orders-2 (%s) replicates (INCRE_TRANSFER_STARTED, was " % FAILS in output
     assert "Traceback" not in output
     # ansible-rulebook's JVM ends the process on SIGTERM (exit 143), as an EDA controller stops an activation
     run.process.send_signal(signal.SIGTERM)
     run.wait(STOP_BOUND)
 
 
-def test_the_rulebook_shuts_down_after_handling_the_failure(make_sim, start_rulebook):
+def test_the_rulebook_shuts_down_after_the_retry(make_sim, start_rulebook):
     """A shutdown action after the playbook: ansible-rulebook cancels the source, which stops
     cleanly, and ends with exit code 0."""
     sim = make_sim(WORLD)
-    rulebook = os.path.join(HERE, "rulebooks", "shutdown_after_failure.yml")
+    rulebook = os.path.join(HERE, "rulebooks", "shutdown_after_retry.yml")
     run = start_rulebook(rulebook, sim, {"drs_jobs": [REPLICATES, FAILS, STAYS], "drs_interval": 1})
     watch_and_start(run, sim)
     assert run.wait(RUN_BOUND) == 0, run.output[-4000:]
     output = run.output
-    assert [read for read in status_reads(sim) if read != [REPLICATES, FAILS, STAYS]] == [[FAILS]]
+    assert retries(sim) == [{"jobs": [{"job_id": FAILS}]}]
     assert "Stopped watching the DRS tasks after " in output
-    assert "a DRS task failed and was handled" in output
+    assert "a DRS task failed and was retried" in output
     assert "Traceback" not in output
 
 
 def test_refused_credentials_end_the_run_with_the_reason(make_sim, start_rulebook):
     sim = make_sim(WORLD)
-    rulebook = os.path.join(HERE, "rulebooks", "shutdown_after_failure.yml")
+    rulebook = os.path.join(HERE, "rulebooks", "shutdown_after_retry.yml")
     run = start_rulebook(rulebook, sim, {"drs_jobs": [REPLICATES], "drs_interval": 1}, token="expired-or-wrong")
     assert run.wait(RUN_BOUND) != 0
     output = run.output

@@ -102,11 +102,11 @@ EXAMPLES = r"""
         interval: 30
         delay_threshold: 300
   rules:
-    - name: Report a failed task
+    - name: Retry a failed task
       condition: event.drs_job.change == "status" and event.drs_job.status_class == "failed"
       action:
         run_playbook:
-          name: hwcloud.drs.drs_job_failed
+          name: hwcloud.drs.drs_job_retry
 
 - name: Watch two tasks by ID, with the connection in the rulebook (HW_* variables work too)
   hosts: localhost
