@@ -118,12 +118,15 @@ def status_reads(sim):
     return [entry["body"]["jobs"] for entry in sim.request_log if entry["route"] == "batch-status"]
 
 
+# The body of the source's polls.
+SOURCE_POLL = {"jobs": [REPLICATES, FAILS, STAYS], "page_req": {"cur_page": 1, "per_page": 3}}
+
+
 def playbook_requests(sim):
     """(route, task IDs named in the body) of every request but the source's polls."""
     found = []
     for entry in sim.request_log:
-        if entry["route"] in ("list-jobs", "batch-starting") or entry["body"] == {"jobs": [REPLICATES, FAILS, STAYS],
-                                                                                   "page_req": {"cur_page": 1, "per_page": 3}}:
+        if entry["route"] in ("list-jobs", "batch-starting") or entry["body"] == SOURCE_POLL:
             continue
         text = json.dumps(entry["body"])
         found.append((entry["route"], tuple(task_id for task_id in (REPLICATES, FAILS, STAYS) if task_id in text)))
