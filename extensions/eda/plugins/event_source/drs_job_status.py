@@ -198,7 +198,7 @@ class Watch:
     ``poll()`` blocks on HTTP: ``run()`` calls it in a thread of its own and awaits it.
     """
 
-    def __init__(self, args, client=None):
+    def __init__(self, args):
         if not isinstance(args, dict):
             raise SourceError("the arguments must be a mapping, got %s" % type(args).__name__)
         args = dict((key, value) for key, value in args.items() if key not in RULEBOOK_ARGUMENTS)
@@ -219,7 +219,7 @@ class Watch:
             self.delay_threshold = params["delay_threshold"]
             if self.delay_threshold is not None:
                 check_number(self.delay_threshold, "delay_threshold", 0, unit="second")
-            self.client = client or DrsModule(module).build_client()
+            self.client = DrsModule(module).build_client()
         except InputError as exc:
             raise SourceError(str(exc))
         self.stopped = False
@@ -268,7 +268,7 @@ class Watch:
                 if not exc.transient:
                     raise SourceError("Cannot watch DRS tasks: %s%s" % (REFUSALS.get(exc.status, ""), exc))
                 failures += 1
-                pause = min(self.interval * 2 ** failures, max(self.interval, MAX_BACKOFF_SECONDS))
+                pause = backoff(self.interval, failures)
                 if failing_since is None:
                     failing_since = time.monotonic()
                     LOGGER.warning("The DRS API stopped answering: %s; polling again with a growing pause (now %gs)",
@@ -412,6 +412,13 @@ def job_filter_params(job_filter, warn):
     except InputError as exc:
         raise InputError("job_filter: %s" % exc)
     return params
+
+
+def backoff(interval, failures):
+    """The pause after ``failures`` failed polls in a row: the interval doubled each time, up to
+    MAX_BACKOFF_SECONDS (or the interval, when that is longer) - for an outage of days too."""
+    ceiling = max(interval, MAX_BACKOFF_SECONDS)
+    return min(interval * 2 ** min(failures, 16), ceiling)
 
 
 def pages(task_ids):

@@ -265,6 +265,12 @@ def test_the_pause_after_failures_stops_growing(make_sim, monkeypatch):
     assert script.pauses == [60, 120, 120, 120, 120, 120, 120, 120, 120, 120]
 
 
+def test_the_pause_of_an_outage_of_days():
+    assert drs_job_status.backoff(5, 1) == 10
+    assert drs_job_status.backoff(5, 100000) == 120
+    assert drs_job_status.backoff(600, 100000) == 600
+
+
 @pytest.mark.parametrize("credentials, refusal", [
     ({"auth_token": "not-a-token"}, "decrypt token fail"),
     ({"access_key": "SIMULATORACCESSKEY00", "secret_key": "wrong-secret"}, "verify aksk signature fail"),
