@@ -34,6 +34,8 @@ OPERATIONS = {
     "find_async_job": lambda client: client.find_async_job(ASYNC_ID),
     "async_job_tasks": lambda client: client.async_job_tasks(ASYNC_ID),
     "commit_async_job": lambda client: client.commit_async_job(ASYNC_ID),
+    "retry_jobs": lambda client: client.retry_jobs([{"job_id": job_id} for job_id in IDS]),
+    "delete_jobs": lambda client: client.delete_jobs([{"job_id": job_id, "delete_type": "terminate"} for job_id in IDS]),
 }
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2 ** 64, 2 ** 64), st.floats(allow_nan=False),
@@ -136,7 +138,7 @@ def test_any_answer_is_a_result_or_a_drs_api_error(server, operation, answer):
         try:
             result = OPERATIONS[operation](client)
         except DrsApiError as exc:
-            assert str(exc).startswith(("POST /v3/", "GET /v5/", "POST /v5/")), str(exc)
+            assert str(exc).startswith(("POST /v3/", "DELETE /v3/", "GET /v5/", "POST /v5/")), str(exc)
             assert "fuzz-token" not in str(exc)
         else:
             assert result is None or isinstance(result, (list, dict))
