@@ -33,7 +33,7 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.2.0"
 
 # The vendor documents at most 100 items per batch-status page; batch-starting has no
 # documented limit, so it gets the same size (and a module option to lower it).

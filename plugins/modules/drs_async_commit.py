@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: drs_async_commit
 short_description: Submit DRS tasks created asynchronously in a batch
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Submits a batch async job (C(POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit)) so that DRS
     creates its tasks, and returns the IDs of those tasks.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: drs_batch_pause
 short_description: Pause many transferring DRS tasks at once, only those that need it
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Pauses DRS tasks with the batch-pause-task API (C(POST /v3/{project_id}/jobs/batch-pause-task), vendor SDK
     C(batch_stop_jobs), models C(BatchPauseJobReq) of C(PauseInfo) and C(PauseJobResp)), 100 tasks per request.

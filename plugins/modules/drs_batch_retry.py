@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: drs_batch_retry
 short_description: Retry many failed DRS tasks and resume paused ones, only those that need it
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Retries DRS tasks that failed while starting or transferring, and resumes paused ones, with the
     batch-retry-task API (C(POST /v3/{project_id}/jobs/batch-retry-task), vendor SDK C(batch_restore_task), models

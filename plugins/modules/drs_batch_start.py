@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: drs_batch_start
 short_description: Start many DRS tasks at once, only those that need it
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Starts DRS tasks with the batch-starting API (C(POST /v3/{project_id}/jobs/batch-starting)), in chunks.
   - Reads the tasks' statuses first and starts only the tasks in C(CONFIGURATION). A task that is already

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: drs_batch_status
 short_description: Read the status and progress of many DRS tasks, and optionally wait for them
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Reads the status of DRS tasks with the batch-status API (C(POST /v3/{project_id}/jobs/batch-status)),
     100 task IDs per request, duplicates removed. Every status DRS reports passes through, also one this

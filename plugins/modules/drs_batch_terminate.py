@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: drs_batch_terminate
 short_description: End many DRS tasks at once, and optionally delete them (destructive)
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - B(Destructive) - ends DRS tasks, which stops their replication for good and releases their DRS instances; a task
     that was ended cannot be started, retried or resumed again. With O(delete) the tasks are deleted as well. Run it

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 name: drs_job_status
 short_description: Watch DRS tasks and put one event on the rulebook's queue per change of their status
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - An event source of ansible-rulebook (Event-Driven Ansible) that polls the status of DRS tasks with the
     batch-status API (C(POST /v3/{project_id}/jobs/batch-status)), 100 tasks per request, and puts one event
