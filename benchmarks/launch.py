@@ -2,21 +2,23 @@
 # Copyright (c) hwcloud.drs contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Benchmark of the batch_launch role, side by side with the naive one-uri-call-per-task playbook.
+"""Benchmark of the batch_launch role, beside a hand-written vendor-SDK script and the naive playbook.
 
-    .venv/bin/python benchmarks/launch.py [--sizes 10,100,1000] [--baseline-sizes ...] [--quick]
-                                          [--json PATH] [--compare PATH]
+    .venv/bin/python benchmarks/launch.py [--sizes 10,100,1000] [--baseline-sizes ...] [--sdk-sizes ...]
+                                          [--quick | --side-by-side] [--json PATH] [--compare PATH]
 
 Starts the DRS simulator in this process (``speed: instant``: every task transition is
 immediate, so the figures measure our overhead, not DRS), and for each size N launches N
-tasks held by batch async jobs, once with the role and once with the baseline playbook.
-It counts the HTTP requests per endpoint from the simulator's request log against the
-floor the API allows, times both playbooks, measures the cost of one module task against
+tasks held by batch async jobs with the role and, run for run, with the SDK script
+(sdk_baseline.py), then once with the baseline playbook (one uri call per task).
+It counts the HTTP requests per endpoint and per step from the simulator's request log
+against the floor the API allows, times the runs, measures the cost of one module task against
 ``ansible.builtin.ping`` and profiles one module process. See benchmarks/README.md.
 """
 
 import argparse
 import datetime
+import importlib.util
 import json
 import math
 import os
@@ -37,11 +39,12 @@ REPO_ROOT = os.path.dirname(HERE)
 PLAYBOOKS = os.path.join(HERE, "playbooks")
 CALLBACKS = os.path.join(HERE, "callback_plugins")
 RESULTS_DIR = os.path.join(HERE, "results")
+SDK_SCRIPT = os.path.join(HERE, "sdk_baseline.py")
 sys.path.insert(0, os.path.join(REPO_ROOT, "simulator"))
 
 from drs_simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
-JSON_VERSION = 1
+JSON_VERSION = 2
 # The modules' page and chunk sizes (plugins/module_utils/_client.py).
 STATUS_PAGE = 100
 START_CHUNK = 100
@@ -51,9 +54,13 @@ PRECHECK_CHUNK = 100
 ROUTES = ("async-list", "async-detail", "commit", "batch-status", "batch-precheck", "batch-precheck-result", "batch-starting",
           "batch-progress", "batch-rpo-and-rto")
 TARGET_STATUS = "INCRE_TRANSFER_STARTED"
+# The role's batch_launch_poll_interval, and the SDK script's --poll-interval.
+POLL_INTERVAL = 1
 # Targets of the issue, checked at the largest N measured with both playbooks.
 TARGET_REQUEST_RATIO = 20
 TARGET_TIME_RATIO = 10
+# Issue 19: the role's wall time over the SDK script's, at most, at these N.
+TARGET_SDK_TIME_RATIO = {1000: 1.5, 10000: 1.0}
 # Every playbook run is bounded: a fixed allowance plus this much per module execution.
 RUN_TIMEOUT_BASE = 300
 RUN_TIMEOUT_PER_CALL = 3
@@ -81,8 +88,14 @@ def parse_args(argv=None):
     parser.add_argument("--baseline-sizes", type=size_list, default=None,
                         help="the N (among --sizes) at which the baseline playbook runs too (default: every size; "
                              "'none' skips it). It is always measured, never extrapolated.")
+    parser.add_argument("--sdk-sizes", type=size_list, default=None,
+                        help="the N (among --sizes) at which the hand-written vendor-SDK script (sdk_baseline.py) runs beside "
+                             "the role, run for run (default: every size when the SDK is installed; 'none' skips it)")
     parser.add_argument("--quick", action="store_true",
-                        help="N=10 only, baseline at N=10, --repeat 1, 5 tasks for the per-task cost, 3 profile runs")
+                        help="N=10 only, baseline and SDK script at N=10, --repeat 1, 5 tasks for the per-task cost, 3 profile runs")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="the role and the SDK script at N=100,1000,10000, 5 runs each, interleaved; no uri baseline, "
+                             "per-task cost or profile")
     parser.add_argument("--repeat", type=int, default=None,
                         help="runs of the role per N and rounds of the per-task playbooks; medians are reported "
                              "(default 3, 1 with --quick; the baseline runs once)")
@@ -100,23 +113,30 @@ def parse_args(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the temporary files (playbook logs, timings) and say where")
     parser.add_argument("--seed", type=int, default=0, help="simulator seed (task IDs)")
     args = parser.parse_args(argv)
+    if args.quick and args.side_by_side:
+        parser.error("--quick and --side-by-side are two different runs: choose one")
     if args.sizes is None:
-        args.sizes = [10] if args.quick else [10, 100, 1000]
+        args.sizes = [10] if args.quick else [100, 1000, 10000] if args.side_by_side else [10, 100, 1000]
     if not args.sizes:
         parser.error("--sizes needs at least one task count")
     if args.baseline_sizes is None:
-        args.baseline_sizes = [10] if args.quick and 10 in args.sizes else list(args.sizes)
-    extra = sorted(set(args.baseline_sizes) - set(args.sizes))
-    if extra:
-        parser.error("--baseline-sizes %s are not among --sizes %s" % (extra, args.sizes))
+        args.baseline_sizes = [] if args.side_by_side else [10] if args.quick and 10 in args.sizes else list(args.sizes)
+    if args.sdk_sizes is None:
+        args.sdk_sizes = list(args.sizes) if sdk_available() else []
+    elif args.sdk_sizes and not sdk_available():
+        parser.error("--sdk-sizes needs the vendor SDK: pip install -r requirements/benchmark.txt")
+    for option, sizes in (("--baseline-sizes", args.baseline_sizes), ("--sdk-sizes", args.sdk_sizes)):
+        extra = sorted(set(sizes) - set(args.sizes))
+        if extra:
+            parser.error("%s %s are not among --sizes %s" % (option, extra, args.sizes))
     if args.overhead_tasks is None:
-        args.overhead_tasks = 5 if args.quick else 20
+        args.overhead_tasks = 5 if args.quick else 0 if args.side_by_side else 20
     if args.repeat is None:
-        args.repeat = 1 if args.quick else 3
+        args.repeat = 1 if args.quick else 5 if args.side_by_side else 3
     if args.repeat < 1:
         parser.error("--repeat must be 1 or more")
     if args.profile_runs is None:
-        args.profile_runs = 3 if args.quick else 5
+        args.profile_runs = 3 if args.quick else 0 if args.side_by_side else 5
     if not 1 <= args.async_jobs <= 100:
         parser.error("--async-jobs must be between 1 and 100")
     if args.overhead_tasks < 0 or args.profile_runs < 0:
@@ -145,46 +165,119 @@ def scenario(n, async_jobs):
     }
 
 
-def floor(n, job_sizes, polls=1, precheck_polls=1):
-    """The fewest requests per endpoint with which any client can do what the role does.
+# The steps of a launch, each one endpoint at one moment of the run, with its floor (issue 19): what
+# any client has to read or write to launch a freshly committed batch, reading nothing twice. The
+# moments are cut at the first batch-precheck and at the first batch-starting of the run.
+STEPS = OrderedDict([
+    ("async job status", "async-list: per async job, its status (only the list endpoint, filtered by ID, gives it)"),
+    ("commit", "commit: per async job"),
+    ("task IDs", "async-detail: per async job, ceil(tasks/100) pages (only this endpoint lists its task IDs)"),
+    ("creation status", "batch-status before the first precheck: ceil(N/100) per poll until no task is CREATING"),
+    ("earlier precheck results", "batch-precheck-result before the first precheck: none (the commit just created the tasks)"),
+    ("precheck", "batch-precheck (forStartJob): ceil(N/100)"),
+    ("precheck results", "batch-precheck-result after it: ceil(N/100) per poll until every precheck is done"),
+    ("status before the start", "batch-status between precheck and start: none (the creation wait read it)"),
+    ("start", "batch-starting: ceil(N/100)"),
+    ("final status", "batch-status after the start: ceil(N/100) per poll until every task is at its target"),
+    ("progress", "batch-progress: ceil(N/100) per poll that does not end the wait (the progress line)"),
+    ("rpo and rto", "batch-rpo-and-rto: only in the wait of a group another group follows; one group here"),
+])
+STEP_ROUTES = {"async job status": "async-list", "commit": "commit", "task IDs": "async-detail", "creation status": "batch-status",
+               "earlier precheck results": "batch-precheck-result", "precheck": "batch-precheck",
+               "precheck results": "batch-precheck-result", "status before the start": "batch-status",
+               "start": "batch-starting", "final status": "batch-status", "progress": "batch-progress",
+               "rpo and rto": "batch-rpo-and-rto"}
 
-    Per async job: one read of its status (the list endpoint, filtered by ID, is the only one
-    that gives it), one commit, and ceil(tasks/100) reads of its detail (the only endpoint that
-    lists its task IDs). Then batch-status in pages of 100 IDs: one pass until the committed
-    tasks have left CREATING, one pass for the precheck (which tasks are in CONFIGURATION),
-    one pass before starting (what to start: the module is idempotent), one pass per poll.
-    The precheck, 100 tasks a request: one read of the latest results (a passed precheck is
-    not run again), one start, one read per poll. batch-starting in chunks of 100;
-    batch-progress, 100 IDs a request, once per poll (the progress line). batch-rpo-and-rto is
-    read only in the wait of a group that another group follows; the benchmark launches one
-    group, so none.
+
+def floor_by_step(n, job_sizes, polls=1, precheck_polls=1, creation_polls=1):
+    """The fewest requests per step with which any client can launch a freshly committed batch (issue 19).
+
+    Per async job: one read of its status (the list endpoint, filtered by ID, is the only one that
+    gives it; a commit is made only when it is AUTO_PARAM_VALIDATE_SUCCESS), one commit, and
+    ceil(tasks/100) reads of its detail (the only endpoint that lists its task IDs). Then, 100 IDs
+    a request: the creation wait's status pages (once per poll), the precheck, its results (once per
+    poll), the start and the final wait's status pages (once per poll). No step reads what another
+    step of the run read already: the precheck and the start decide on the statuses the creation
+    wait read, tasks the run's own commit created have no earlier precheck, and the poll that ends a
+    wait reads no progress. With the simulator's ``speed: instant`` every wait ends at its first poll.
+    At N = 1,000 in 2 async jobs: 2 + 2 + 10 + 10 x 5 = 64.
     """
-    status_pages = pages(n, STATUS_PAGE)
+    chunks = pages(n, STATUS_PAGE)
     return OrderedDict([
-        ("async-list", len(job_sizes)),
-        ("async-detail", sum(pages(size, DETAIL_PAGE) for size in job_sizes)),
+        ("async job status", len(job_sizes)),
         ("commit", len(job_sizes)),
-        ("batch-status", status_pages * (3 + polls)),
-        ("batch-precheck", pages(n, PRECHECK_CHUNK)),
-        ("batch-precheck-result", pages(n, PRECHECK_CHUNK) * (1 + precheck_polls)),
-        ("batch-starting", pages(n, START_CHUNK)),
-        ("batch-progress", pages(n, PROGRESS_PAGE) * polls),
-        ("batch-rpo-and-rto", 0),
+        ("task IDs", sum(pages(size, DETAIL_PAGE) for size in job_sizes)),
+        ("creation status", chunks * creation_polls),
+        ("earlier precheck results", 0),
+        ("precheck", pages(n, PRECHECK_CHUNK)),
+        ("precheck results", pages(n, PRECHECK_CHUNK) * precheck_polls),
+        ("status before the start", 0),
+        ("start", pages(n, START_CHUNK)),
+        ("final status", chunks * polls),
+        ("progress", pages(n, PROGRESS_PAGE) * (polls - 1)),
+        ("rpo and rto", 0),
     ])
 
 
-def floor_detail(n, job_sizes, polls=1):
-    status_pages = pages(n, STATUS_PAGE)
+def floor(n, job_sizes, polls=1, precheck_polls=1, creation_polls=1):
+    """The floor per endpoint: the steps' floors added up by the endpoint each one calls."""
+    by_route = OrderedDict((route, 0) for route in ROUTES)
+    for step, count in floor_by_step(n, job_sizes, polls, precheck_polls, creation_polls).items():
+        by_route[STEP_ROUTES[step]] += count
+    return by_route
+
+
+def steps_of(log):
+    """The step (see STEPS) of each request of one launch's request log, in order."""
+    first = {}
+    for index, entry in enumerate(log):
+        first.setdefault(entry["route"], index)
+    started = first.get("batch-starting", len(log))
+    prechecked = min(first.get("batch-precheck", started), started)
+    by_route = dict((route, step) for step, route in STEP_ROUTES.items())
+    steps = []
+    for index, entry in enumerate(log):
+        route = entry["route"]
+        if route == "batch-status":
+            step = "creation status" if index < prechecked else "status before the start" if index < started else "final status"
+        elif route == "batch-precheck-result":
+            step = "earlier precheck results" if index < prechecked else "precheck results"
+        else:
+            step = by_route.get(route, "other: %s" % route)
+        steps.append(step)
+    return steps
+
+
+def requests_by_step(log):
+    counts = OrderedDict((step, 0) for step in STEPS)
+    for step in steps_of(log):
+        counts[step] = counts.get(step, 0) + 1
+    return counts
+
+
+def time_segments(log, began, seconds):
+    """Where a run's wall time went, cut at its first request, first precheck, first start and last request.
+
+    ``began`` is when its process was started (epoch seconds), ``seconds`` its wall time; the log's
+    times are when each request arrived. Also the longest pause between two requests, and the steps
+    of the requests on either side of it.
+    """
+    if not log:
+        return None
+    steps = steps_of(log)
+    times = [entry["time"] for entry in log]
+    prechecked = next((index for index, step in enumerate(steps) if step in ("precheck", "start")), len(log) - 1)
+    started = next((index for index, step in enumerate(steps) if step == "start"), len(log) - 1)
+    pauses = [(times[index + 1] - times[index], index) for index in range(len(times) - 1)] or [(0.0, 0)]
+    pause, before = max(pauses)
     return OrderedDict([
-        ("async jobs", len(job_sizes)),
-        ("status pages per pass", status_pages),
-        ("created-wait pass", status_pages),
-        ("precheck pass", status_pages),
-        ("pre-start pass", status_pages),
-        ("polls", polls),
-        ("poll passes", status_pages * polls),
-        ("start chunks", pages(n, START_CHUNK)),
-        ("progress requests per poll", pages(n, PROGRESS_PAGE)),
+        ("to the first request", round(times[0] - began, 3)),
+        ("commit and creation wait", round(times[prechecked] - times[0], 3)),
+        ("precheck", round(times[started] - times[prechecked], 3)),
+        ("start and final wait", round(times[-1] - times[started], 3)),
+        ("after the last request", round(began + seconds - times[-1], 3)),
+        ("longest pause", round(pause, 3)),
+        ("longest pause between", "%s / %s" % (steps[before], steps[before + 1]) if len(steps) > 1 else "-"),
     ])
 
 
@@ -289,8 +382,8 @@ class Workspace:
         with open(log_path, "rb") as handle:
             tail = handle.read()[-3000:].decode("utf-8", "replace")
         load = [load_before[0] if load_before else None, (loadavg() or [None])[0]]
-        return {"rc": rc, "timed_out": rc is None, "timeout": timeout, "seconds": seconds, "timing": timing, "load": load,
-                "output_tail": tail, "log": log_path}
+        return {"rc": rc, "timed_out": rc is None, "timeout": timeout, "began": began, "seconds": seconds, "timing": timing,
+                "load": load, "output_tail": tail, "log": log_path}
 
 
 def stop_playbook(process):
@@ -380,50 +473,122 @@ def timing_summary(timing, polls=None, top=12):
     }
 
 
-def measure_role(workspace, sim, n, async_jobs, runs=1):
-    """The role ``runs`` times on a fresh world each time: the run with the median wall time, and every wall time."""
-    measured = [measure_role_once(workspace, sim, n, async_jobs) for _run in range(runs)]
-    chosen = sorted(measured, key=lambda result: result["seconds"])[(len(measured) - 1) // 2]
+def median_run(measured):
+    """Of several runs of one side, the run with the median wall time, with every run's wall time."""
+    chosen = dict(sorted(measured, key=lambda result: result["seconds"])[(len(measured) - 1) // 2])
     chosen["seconds_of_runs"] = [result["seconds"] for result in measured]
     chosen["ok"] = all(result["ok"] for result in measured)
     chosen["at_floor"] = all(result["at_floor"] for result in measured)
     return chosen
 
 
-def measure_role_once(workspace, sim, n, async_jobs):
+def measure_side_by_side(workspace, sim, n, async_jobs, runs, sdk, progress=None):
+    """The role, and the SDK script if ``sdk``, ``runs`` times each, interleaved on a fresh world each time.
+
+    The two take turns, the one that goes first alternating from run to run, so that a machine that
+    speeds up or slows down during the runs weighs on both alike. Returns (role, SDK or None).
+    """
+    role_runs, sdk_runs = [], []
+    for run in range(runs):
+        order = ("role", "sdk") if run % 2 == 0 else ("sdk", "role")
+        for side in order:
+            if side == "role":
+                role_runs.append(measure_role_once(workspace, sim, n, async_jobs))
+            elif sdk:
+                sdk_runs.append(measure_sdk_once(workspace, sim, n, async_jobs))
+        if progress:
+            progress("N=%d: run %d/%d: role %.2f s, %d requests%s" % (
+                n, run + 1, runs, role_runs[-1]["seconds"], role_runs[-1]["total"],
+                "; SDK %.2f s, %d requests" % (sdk_runs[-1]["seconds"], sdk_runs[-1]["total"]) if sdk else ""))
+    return median_run(role_runs), (median_run(sdk_runs) if sdk else None)
+
+
+def launch_world(sim, n, async_jobs):
+    """A fresh world of N tasks in batch async jobs ready to commit, and an empty request log."""
     sim.load_scenario(scenario(n, async_jobs))
     sim.clear_log()
     _tasks, jobs = world(sim)
-    job_sizes = [len(job["job_ids"]) for job in jobs]
+    return [job["async_job_id"] for job in jobs], [len(job["job_ids"]) for job in jobs]
+
+
+def launch_figures(sim, run, n, job_sizes):
+    """What every launch reports: outcome, requests per endpoint and per step against the floor, time segments."""
+    log = sim.request_log
+    ok, statuses, started_once = outcome(sim, run)
+    by_route, errors = requests_by_route(log)
+    by_step = requests_by_step(log)
+    expected = floor(n, job_sizes)
+    total = sum(by_route.values())
+    return OrderedDict([
+        ("ok", ok), ("rc", run["rc"]), ("timed_out", run["timed_out"]), ("seconds", round(run["seconds"], 3)),
+        ("load", run["load"]), ("requests", by_route), ("total", total), ("http_errors", errors),
+        ("floor", expected), ("floor_total", sum(expected.values())),
+        ("at_floor", all(by_route.get(route, 0) == count for route, count in expected.items()) and total == sum(expected.values())),
+        ("requests_by_step", by_step), ("floor_by_step", floor_by_step(n, job_sizes)),
+        ("time_segments", time_segments(log, run["began"], run["seconds"])),
+        ("async_job_sizes", job_sizes), ("final_statuses", statuses), ("each_started_once", started_once),
+    ]), log
+
+
+def measure_role_once(workspace, sim, n, async_jobs):
+    async_job_ids, job_sizes = launch_world(sim, n, async_jobs)
     extra_vars = {
-        "batch_launch_async_job_ids": [job["async_job_id"] for job in jobs],
-        "batch_launch_poll_interval": 1,
+        "batch_launch_async_job_ids": async_job_ids,
+        "batch_launch_poll_interval": POLL_INTERVAL,
         "batch_launch_wait_timeout": 600,
         "batch_launch_commit_wait_timeout": 120,
     }
     run = workspace.playbook("role-%d" % n, os.path.join(PLAYBOOKS, "launch_role.yml"), extra_vars, sim, calls=20)
-    log = sim.request_log
-    ok, statuses, started_once = outcome(sim, run)
-    by_route, errors = requests_by_route(log)
+    result, log = launch_figures(sim, run, n, job_sizes)
     first_start = next((index for index, entry in enumerate(log) if entry["route"] == "batch-starting"), len(log))
-    status_pages = pages(n, STATUS_PAGE)
     status_before = sum(1 for entry in log[:first_start] if entry["route"] == "batch-status")
     status_after = sum(1 for entry in log[first_start:] if entry["route"] == "batch-status")
-    polls_seen = status_after / float(status_pages)
-    expected = floor(n, job_sizes)
-    total = sum(by_route.values())
-    result = OrderedDict([
-        ("ok", ok), ("rc", run["rc"]), ("timed_out", run["timed_out"]), ("seconds", round(run["seconds"], 3)),
-        ("load", run["load"]), ("requests", by_route), ("total", total), ("http_errors", errors),
-        ("floor", expected), ("floor_total", sum(expected.values())), ("floor_detail", floor_detail(n, job_sizes)),
-        ("at_floor", all(by_route.get(route, 0) == count for route, count in expected.items()) and total == sum(expected.values())),
-        ("batch_status_before_start", status_before), ("batch_status_before_start_floor", 3 * status_pages),
-        ("batch_status_polling", status_after), ("polls", round(polls_seen, 2)), ("async_job_sizes", job_sizes),
-        ("final_statuses", statuses), ("each_started_once", started_once),
-        ("timing", timing_summary(run["timing"], polls=polls_seen)),
-    ])
-    if not ok:
+    polls_seen = status_after / float(pages(n, STATUS_PAGE))
+    result.update([("batch_status_before_start", status_before), ("batch_status_polling", status_after),
+                   ("polls", round(polls_seen, 2)), ("timing", timing_summary(run["timing"], polls=polls_seen))])
+    if not result["ok"]:
         result["output_tail"] = run["output_tail"]
+    return result
+
+
+def sdk_available():
+    return importlib.util.find_spec("huaweicloudsdkdrs") is not None and importlib.util.find_spec("huaweicloudsdkcore") is not None
+
+
+def measure_sdk_once(workspace, sim, n, async_jobs):
+    """One run of benchmarks/sdk_baseline.py, the hand-written launch over the vendor SDK, in its own process."""
+    async_job_ids, job_sizes = launch_world(sim, n, async_jobs)
+    credential = sim.credentials[0]
+    env = dict((key, value) for key, value in workspace.env.items() if not key.startswith("HW_"))
+    env.update(HW_ACCESS_KEY=credential["ak"], HW_SECRET_KEY=credential["sk"])
+    command = [sys.executable, SDK_SCRIPT, "--endpoint", sim.url, "--project-id", sim.project_id,
+               "--poll-interval", str(POLL_INTERVAL), "--timeout", "600"]
+    for async_job_id in async_job_ids:
+        command += ["--async-job-id", async_job_id]
+    timeout = RUN_TIMEOUT_BASE + RUN_TIMEOUT_PER_CALL * 20
+    load_before = loadavg()
+    began = time.time()
+    try:
+        # run() kills the script when the timeout passes (or on Ctrl-C) before it raises
+        done = subprocess.run(command, env=env, cwd=workspace.path, capture_output=True, text=True, timeout=timeout, check=False)
+        rc, stdout, stderr = done.returncode, done.stdout, done.stderr
+    except subprocess.TimeoutExpired as exc:
+        # what the script wrote before it was stopped (bytes, whatever text=True says)
+        rc = None
+        stdout, stderr = [value.decode("utf-8", "replace") if isinstance(value, bytes) else value or ""
+                          for value in (exc.stdout, exc.stderr)]
+    seconds = time.time() - began
+    run = {"rc": rc, "timed_out": rc is None, "began": began, "seconds": seconds,
+           "load": [load_before[0] if load_before else None, (loadavg() or [None])[0]]}
+    result, _log = launch_figures(sim, run, n, job_sizes)
+    try:
+        report = json.loads(stdout.strip().splitlines()[-1]) if stdout.strip() else {}
+    except ValueError:
+        report = {}
+    result.update([("import_seconds", report.get("import_seconds")), ("in_process_seconds", report.get("seconds")),
+                   ("steps", report.get("steps"))])
+    if not result["ok"]:
+        result["output_tail"] = ("%s\n%s" % (stdout, stderr))[-3000:]
     return result
 
 
@@ -634,10 +799,28 @@ def ratio(numerator, denominator):
 
 def comparisons(launches):
     for launch in launches:
-        role, baseline = launch["role"], launch.get("baseline")
+        role, baseline, sdk = launch["role"], launch.get("baseline"), launch.get("sdk")
         if baseline and baseline["ok"] and role["ok"]:
             launch["request_ratio"] = ratio(baseline["total"], role["total"])
             launch["time_ratio"] = ratio(baseline["seconds"], role["seconds"])
+        if sdk and sdk["ok"] and role["ok"]:
+            launch["sdk_time_ratio"] = round(role["seconds"] / sdk["seconds"], 2)
+
+
+def sdk_targets(launches):
+    """Issue 19: the role at the floor, and at most 1.5x the SDK script's wall time at N=1,000, 1.0x at 10,000."""
+    rows = []
+    for launch in launches:
+        target = TARGET_SDK_TIME_RATIO.get(launch["n"])
+        ratio_now = launch.get("sdk_time_ratio")
+        rows.append(OrderedDict([
+            ("n", launch["n"]), ("requests_at_floor", launch["role"]["at_floor"]),
+            ("role_requests", launch["role"]["total"]), ("floor", launch["role"]["floor_total"]),
+            ("sdk_requests", launch["sdk"]["total"] if launch.get("sdk") else None),
+            ("sdk_time_ratio", ratio_now), ("sdk_time_ratio_target", target),
+            ("met", launch["role"]["at_floor"] and (target is None or (ratio_now is not None and ratio_now <= target))),
+        ]))
+    return rows
 
 
 def targets(launches):
@@ -690,16 +873,81 @@ def render(results):
     out.append("HTTP requests of the role per endpoint, measured/floor (simulator request log)")
     rows = []
     for launch in results["launches"]:
-        role, baseline = launch["role"], launch.get("baseline")
+        role, baseline, sdk = launch["role"], launch.get("baseline"), launch.get("sdk")
         rows.append([launch["n"]] + ["%d/%d" % (role["requests"].get(route, 0), role["floor"][route]) for route in ROUTES] + [
             role["total"], role["floor_total"], "yes" if role["at_floor"] else "NO", fmt(role["polls"], 0),
-            baseline["total"] if baseline else "-", "%sx" % fmt(launch.get("request_ratio")) if launch.get("request_ratio") else "-"])
-    out.append(table(["N"] + list(ROUTES) + ["total", "floor", "at floor", "polls", "baseline", "fewer"], rows))
-    out.append("floor: per async job 1 async-list + 1 commit + ceil(tasks/100) async-detail; batch-status ceil(N/100) x (1 pass")
-    out.append("       until committed tasks leave CREATING + 1 for the precheck + 1 before starting + 1 per poll);")
-    out.append("       batch-precheck ceil(N/100); batch-precheck-result ceil(N/100) x (1 before + 1 per precheck poll);")
-    out.append("       batch-starting ceil(N/100); batch-progress ceil(N/100) per poll; batch-rpo-and-rto none (one group:")
-    out.append("       only a group that another group follows reads it, ceil(reached/100) per poll).")
+            sdk["total"] if sdk else "-", baseline["total"] if baseline else "-",
+            "%sx" % fmt(launch.get("request_ratio")) if launch.get("request_ratio") else "-"])
+    out.append(table(["N"] + list(ROUTES) + ["total", "floor", "at floor", "polls", "sdk", "baseline", "fewer"], rows))
+    out.append("floor (issue 19, a freshly committed batch): per async job 1 async-list + 1 commit + ceil(tasks/100)")
+    out.append("       async-detail; then ceil(N/100) each: batch-status until no task is CREATING, batch-precheck,")
+    out.append("       batch-precheck-result, batch-starting, batch-status until every task is at its target (every wait")
+    out.append("       ends at its first poll at speed instant); no batch-progress on the poll that ends a wait.")
+    out.append("       sdk = the SDK script's total; baseline = the uri playbook's, fewer = baseline/role.")
+    by_step = [launch for launch in results["launches"] if launch["role"].get("requests_by_step")]
+    if by_step:
+        out.append("")
+        out.append("Requests per step, role/floor/SDK script (steps cut at the first batch-precheck and the first batch-starting)")
+        steps = list(STEPS)
+        for launch in by_step:
+            steps.extend(step for step in launch["role"]["requests_by_step"] if step not in steps)
+        rows = []
+        for step in steps + ["total", "over the floor"]:
+            row = [step]
+            for launch in by_step:
+                role, sdk = launch["role"], launch.get("sdk")
+                if step == "total":
+                    counts = (role["total"], role["floor_total"], sdk["total"] if sdk else None)
+                elif step == "over the floor":
+                    counts = (role["total"] - role["floor_total"], 0, sdk["total"] - sdk["floor_total"] if sdk else None)
+                else:
+                    counts = (role["requests_by_step"].get(step, 0), role["floor_by_step"].get(step, 0),
+                              sdk["requests_by_step"].get(step, 0) if sdk else None)
+                row.append("%d/%d/%s" % (counts[0], counts[1], "-" if counts[2] is None else counts[2]))
+            rows.append(row)
+        out.append(table(["step"] + ["N=%d" % launch["n"] for launch in by_step], rows))
+    sided = [launch for launch in results["launches"] if launch.get("sdk")]
+    if sided:
+        out.append("")
+        out.append("Wall time (s), role vs hand-written vendor-SDK script (sdk_baseline.py), interleaved run for run")
+        rows = []
+        for launch in sided:
+            role, sdk = launch["role"], launch["sdk"]
+            rows.append([launch["n"], fmt(role["seconds"], 2), fmt(sdk["seconds"], 2),
+                         "%sx" % fmt(launch.get("sdk_time_ratio"), 2) if launch.get("sdk_time_ratio") else "-",
+                         fmt(sdk.get("import_seconds"), 2), fmt(sdk.get("in_process_seconds"), 2),
+                         " ".join(fmt(value, 2) for value in role["seconds_of_runs"]),
+                         " ".join(fmt(value, 2) for value in sdk["seconds_of_runs"]),
+                         "%s/%s" % ("ok" if role["ok"] else "FAILED", "ok" if sdk["ok"] else "FAILED"),
+                         "%d/%d/%d" % (role["total"], role["floor_total"], sdk["total"]),
+                         "%s/%s" % (fmt(peak(role.get("load")), 1), fmt(peak(sdk.get("load")), 1))])
+        out.append(table(["N", "role", "SDK", "role/SDK", "SDK imports", "SDK steps", "role runs", "SDK runs", "ok",
+                          "requests role/floor/SDK", "load"], rows))
+        out.append("role, SDK = median of %s run(s) of the whole process (ansible-playbook; python sdk_baseline.py), the two"
+                   % settings.get("repeat", 1))
+        out.append("taking turns; SDK imports = its import of huaweicloudsdkcore and huaweicloudsdkdrs v3 and v5, SDK steps = its")
+        out.append("steps after them (its own clocks); both wait with a poll interval of %s s." % settings.get("poll_interval", POLL_INTERVAL))
+        out.append("")
+        out.append("Where the median run's time goes (s), role/SDK, cut at requests of the simulator's log")
+        segments = [key for key in (sided[0]["role"].get("time_segments") or {}) if key != "longest pause between"]
+        rows = []
+        for key in segments:
+            rows.append([key] + ["%s/%s" % (fmt((launch["role"].get("time_segments") or {}).get(key), 2),
+                                            fmt((launch["sdk"].get("time_segments") or {}).get(key), 2)) for launch in sided])
+        rows.append(["longest pause between (role)"] + [(launch["role"].get("time_segments") or {}).get("longest pause between", "-")
+                                                       for launch in sided])
+        out.append(table(["segment"] + ["N=%d" % launch["n"] for launch in sided], rows))
+        out.append("to the first request: process start, imports, the role's input checks; precheck: from the first")
+        out.append("batch-precheck to the first batch-starting (the reads of the results, and any pause between them).")
+    goals = results.get("sdk_targets")
+    if goals:
+        out.append("")
+        out.append("issue 19 targets: " + "; ".join(
+            "N=%d requests %d (floor %d%s)%s" % (
+                goal["n"], goal["role_requests"], goal["floor"], ", SDK %d" % goal["sdk_requests"] if goal["sdk_requests"] is not None else "",
+                ", role/SDK %sx (target <= %sx)" % (fmt(goal["sdk_time_ratio"], 2), fmt(goal["sdk_time_ratio_target"], 1))
+                if goal["sdk_time_ratio_target"] else "")
+            for goal in goals) + ": %s" % ("MET" if all(goal["met"] for goal in goals) else "NOT MET"))
     out.append("")
     out.append("Wall time (s) of the whole ansible-playbook run, role vs baseline (one uri call per task)")
     rows = []
@@ -778,12 +1026,15 @@ def compare(results, previous):
             continue
         role, was = launch["role"], before["role"]
         base, base_was = launch.get("baseline"), before.get("baseline")
+        sdk, sdk_was = launch.get("sdk"), before.get("sdk")
         rows.append([launch["n"], "%d -> %d" % (was["total"], role["total"]),
                      "%s -> %s" % (fmt(was["seconds"], 2), fmt(role["seconds"], 2)), change(was["seconds"], role["seconds"]),
+                     "%s -> %s" % (fmt(sdk_was["seconds"], 2), fmt(sdk["seconds"], 2)) if sdk and sdk_was else "-",
+                     "%s -> %s" % (fmt(before.get("sdk_time_ratio"), 2), fmt(launch.get("sdk_time_ratio"), 2)),
                      "%s -> %s" % (fmt(base_was["seconds"], 1), fmt(base["seconds"], 1)) if base and base_was else "-",
                      "%s -> %s" % (fmt(before.get("time_ratio")), fmt(launch.get("time_ratio")))])
     if rows:
-        out.append(table(["N", "role requests", "role s", "change", "baseline s", "faster (x)"], rows))
+        out.append(table(["N", "role requests", "role s", "change", "SDK s", "role/SDK", "baseline s", "faster (x)"], rows))
     else:
         out.append("no size in common")
     now, then = results.get("overhead"), previous.get("overhead")
@@ -831,10 +1082,10 @@ def run_benchmark(args, progress=print):
         ("host", OrderedDict([("cpus", os.cpu_count()), ("python", platform.python_version()),
                               ("ansible_core", ansible_core_version()), ("loadavg_before", loadavg()),
                               ("loadavg_after", None)])),
-        ("settings", OrderedDict([("sizes", args.sizes), ("baseline_sizes", args.baseline_sizes),
+        ("settings", OrderedDict([("sizes", args.sizes), ("baseline_sizes", args.baseline_sizes), ("sdk_sizes", args.sdk_sizes),
                                   ("async_jobs", args.async_jobs), ("status_page", STATUS_PAGE), ("start_chunk", START_CHUNK),
                                   ("repeat", args.repeat), ("overhead_tasks", args.overhead_tasks), ("profile_runs", args.profile_runs),
-                                  ("pipelining", args.pipelining), ("seed", args.seed)])),
+                                  ("pipelining", args.pipelining), ("poll_interval", POLL_INTERVAL), ("seed", args.seed)])),
         ("launches", []),
     ])
     workspace = Workspace(args.work_dir, keep=args.keep, pipelining=args.pipelining)
@@ -850,6 +1101,7 @@ def run_benchmark(args, progress=print):
     results["host"]["loadavg_after"] = loadavg()
     comparisons(results["launches"])
     results["targets"] = targets(results["launches"])
+    results["sdk_targets"] = sdk_targets(results["launches"])
     return results
 
 
@@ -859,11 +1111,20 @@ def measure_all(args, workspace, sim, results, progress):
                               {}, sim, calls=0)
     if warm["rc"] != 0:
         raise RuntimeError("ansible-playbook does not run (rc %s): %s" % (warm["rc"], warm["output_tail"]))
+    if args.sdk_sizes:
+        # the SDK's 17 MB of modules into the page cache, as the empty playbook does for Ansible's
+        subprocess.run([sys.executable, "-c", "import huaweicloudsdkdrs.v3, huaweicloudsdkdrs.v5"], env=workspace.env,
+                       cwd=workspace.path, capture_output=True, timeout=RUN_TIMEOUT_BASE, check=True)
     for n in args.sizes:
-        progress("N=%d: role, %d run(s)" % (n, args.repeat))
-        launch = OrderedDict([("n", n), ("role", measure_role(workspace, sim, n, args.async_jobs, args.repeat))])
-        progress("N=%d: role %.1f s, %d requests (floor %d)" % (
-            n, launch["role"]["seconds"], launch["role"]["total"], launch["role"]["floor_total"]))
+        sdk = n in args.sdk_sizes
+        progress("N=%d: role%s, %d run(s)%s" % (n, " and SDK script" if sdk else "", args.repeat, " each, interleaved" if sdk else ""))
+        role, sdk_result = measure_side_by_side(workspace, sim, n, args.async_jobs, args.repeat, sdk, progress)
+        launch = OrderedDict([("n", n), ("role", role)])
+        if sdk_result:
+            launch["sdk"] = sdk_result
+        progress("N=%d: role %.2f s (median), %d requests (floor %d)%s" % (
+            n, role["seconds"], role["total"], role["floor_total"],
+            "; SDK script %.2f s, %d requests" % (sdk_result["seconds"], sdk_result["total"]) if sdk_result else ""))
         if n in args.baseline_sizes:
             progress("N=%d: baseline, %d uri calls" % (n, min(args.async_jobs, n) + 2 * n))
             launch["baseline"] = measure_baseline(workspace, sim, n, args.async_jobs)
@@ -914,9 +1175,9 @@ def main(argv=None):
         print(compare(results, previous))
     print("\nbenchmark run took %.0f s; results written to %s" % (results["seconds"], os.path.relpath(path)))
     failed = [launch["n"] for launch in results["launches"]
-              if not launch["role"]["ok"] or (launch.get("baseline") and not launch["baseline"]["ok"])]
+              if not launch["role"]["ok"] or any(launch.get(side) and not launch[side]["ok"] for side in ("baseline", "sdk"))]
     if failed:
-        print("a playbook did not launch every task at N=%s: see output_tail in the JSON" % failed, file=sys.stderr)
+        print("a run did not launch every task at N=%s: see output_tail in the JSON" % failed, file=sys.stderr)
         return 1
     return 0
 

@@ -33,10 +33,13 @@ def load_script(name):
     return module
 
 
-def run_script(name, args, cwd, timeout):
-    """(rc, stdout, stderr) of ``benchmarks/<name> args``; a run over ``timeout`` seconds is stopped and fails the test."""
+def run_script(name, args, cwd, timeout, env=None):
+    """(rc, stdout, stderr) of ``benchmarks/<name> args``; a run over ``timeout`` seconds is stopped and fails the test.
+
+    ``env``: variables added to this process's environment for the script.
+    """
     process = subprocess.Popen([sys.executable, script_path(name)] + list(args), cwd=str(cwd), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, env=dict(os.environ, **(env or {})))
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
