@@ -930,12 +930,11 @@ def render(results):
         out.append("")
         out.append("Where the median run's time goes (s), role/SDK, cut at requests of the simulator's log")
         segments = [key for key in (sided[0]["role"].get("time_segments") or {}) if key != "longest pause between"]
-        rows = []
-        for key in segments:
-            rows.append([key] + ["%s/%s" % (fmt((launch["role"].get("time_segments") or {}).get(key), 2),
-                                            fmt((launch["sdk"].get("time_segments") or {}).get(key), 2)) for launch in sided])
-        rows.append(["longest pause between (role)"] + [(launch["role"].get("time_segments") or {}).get("longest pause between", "-")
-                                                       for launch in sided])
+        role_segments = [launch["role"].get("time_segments") or {} for launch in sided]
+        sdk_segments = [launch["sdk"].get("time_segments") or {} for launch in sided]
+        rows = [[key] + ["%s/%s" % (fmt(role.get(key), 2), fmt(sdk.get(key), 2)) for role, sdk in zip(role_segments, sdk_segments)]
+                for key in segments]
+        rows.append(["longest pause between (role)"] + [role.get("longest pause between", "-") for role in role_segments])
         out.append(table(["segment"] + ["N=%d" % launch["n"] for launch in sided], rows))
         out.append("to the first request: process start, imports, the role's input checks; precheck: from the first")
         out.append("batch-precheck to the first batch-starting (the reads of the results, and any pause between them).")
