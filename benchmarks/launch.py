@@ -545,10 +545,30 @@ def measure_role_once(workspace, sim, n, async_jobs):
     status_after = sum(1 for entry in log[first_start:] if entry["route"] == "batch-status")
     polls_seen = status_after / float(pages(n, STATUS_PAGE))
     result.update([("batch_status_before_start", status_before), ("batch_status_polling", status_after),
-                   ("polls", round(polls_seen, 2)), ("timing", timing_summary(run["timing"], polls=polls_seen))])
+                   ("polls", round(polls_seen, 2)), ("timing", timing_summary(run["timing"], polls=polls_seen)),
+                   ("launch_task", launch_task_segments(run["timing"], log))])
     if not result["ok"]:
         result["output_tail"] = run["output_tail"]
     return result
+
+
+def launch_task_segments(timing, log):
+    """The role's launch task (drs_batch_launch), from its start to its first request and from its last request to its end.
+
+    Its end is the next task's start (bench_timing records starts only), so it includes Ansible's
+    handling of the task's result.
+    """
+    if not timing or not log:
+        return None
+    walls = task_walls(timing)
+    task = next((task for task in walls if task["action"].endswith("drs_batch_launch")), None)
+    if task is None:
+        return None
+    return OrderedDict([
+        ("seconds", round(task["wall"], 3)),
+        ("to its first request", round(log[0]["time"] - task["start"], 3)),
+        ("after its last request", round(task["start"] + task["wall"] - log[-1]["time"], 3)),
+    ])
 
 
 def sdk_available():
@@ -935,9 +955,13 @@ def render(results):
         rows = [[key] + ["%s/%s" % (fmt(role.get(key), 2), fmt(sdk.get(key), 2)) for role, sdk in zip(role_segments, sdk_segments)]
                 for key in segments]
         rows.append(["longest pause between (role)"] + [role.get("longest pause between", "-") for role in role_segments])
+        for key in ("to its first request", "after its last request"):
+            rows.append(["role's launch task: %s" % key] + [fmt((launch["role"].get("launch_task") or {}).get(key), 2)
+                                                           for launch in sided])
         out.append(table(["segment"] + ["N=%d" % launch["n"] for launch in sided], rows))
         out.append("to the first request: process start, imports, the role's input checks; precheck: from the first")
-        out.append("batch-precheck to the first batch-starting (the reads of the results, and any pause between them).")
+        out.append("batch-precheck to the first batch-starting (the reads of the results, and any pause between them);")
+        out.append("the role's launch task (drs_batch_launch) ends where the next task starts, its result handed over.")
     goals = results.get("sdk_targets")
     if goals:
         out.append("")

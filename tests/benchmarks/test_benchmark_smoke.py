@@ -65,6 +65,7 @@ def test_quick_run_prints_the_table_writes_json_and_meets_the_floor(tmp_path):
     assert role["polls"] == 1 and role["http_errors"] == 0
     assert list(role["time_segments"])[:5] == ["to the first request", "commit and creation wait", "precheck",
                                                "start and final wait", "after the last request"]
+    assert list(role["launch_task"]) == ["seconds", "to its first request", "after its last request"]
     # the commit, the wait for creation, the precheck, the start and the group's wait: one task
     assert role["timing"]["module_tasks"] == 1
     assert role["timing"]["polls"] == 1 and role["timing"]["module_seconds"] > 0
