@@ -955,9 +955,9 @@ def render(results):
         rows = [[key] + ["%s/%s" % (fmt(role.get(key), 2), fmt(sdk.get(key), 2)) for role, sdk in zip(role_segments, sdk_segments)]
                 for key in segments]
         rows.append(["longest pause between (role)"] + [role.get("longest pause between", "-") for role in role_segments])
+        launch_tasks = [launch["role"].get("launch_task") or {} for launch in sided]
         for key in ("to its first request", "after its last request"):
-            rows.append(["role's launch task: %s" % key] + [fmt((launch["role"].get("launch_task") or {}).get(key), 2)
-                                                           for launch in sided])
+            rows.append(["role's launch task: %s" % key] + [fmt(task.get(key), 2) for task in launch_tasks])
         out.append(table(["segment"] + ["N=%d" % launch["n"] for launch in sided], rows))
         out.append("to the first request: process start, imports, the role's input checks; precheck: from the first")
         out.append("batch-precheck to the first batch-starting (the reads of the results, and any pause between them);")
