@@ -5,8 +5,8 @@
 
 """``hwcloud.drs.drs_batch_launch``: the batch_launch role's launch as one task, on the controller.
 
-Each step is one module's code (drs_job_info, drs_async_commit, drs_batch_status,
-drs_batch_precheck, drs_batch_start) run in this process with the task's connection options,
+Each step is one module's step (module_utils: drs_job_info's, drs_async_commit's, drs_batch_status's,
+drs_batch_precheck's, drs_batch_start's) run in this process with the task's connection options,
 so that the per-task data of 10,000 tasks stays in Python from one step to the next and goes
 through Ansible's result handling once, in the summary. Each step prints its line (a wait one
 line per poll); a failed step ends the launch, and the summary says which and why.
@@ -25,14 +25,14 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_plan import batch_launch_plan
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC, ModuleFailure
+from ansible_collections.hwcloud.drs.plugins.module_utils._commit import DrsAsyncCommit
+from ansible_collections.hwcloud.drs.plugins.module_utils._job_list import DrsJobInfo
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC, ModuleFailure, secret_values
+from ansible_collections.hwcloud.drs.plugins.module_utils._precheck import NOT_NEEDED, PASSED, WOULD_START, DrsBatchPrecheck
+from ansible_collections.hwcloud.drs.plugins.module_utils._start import DrsBatchStart
+from ansible_collections.hwcloud.drs.plugins.module_utils._status import DrsBatchStatus
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of
-from ansible_collections.hwcloud.drs.plugins.modules.drs_async_commit import DrsAsyncCommit
-from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_precheck import NOT_NEEDED, PASSED, WOULD_START, DrsBatchPrecheck
-from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_start import DrsBatchStart
-from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_status import DrsBatchStatus
-from ansible_collections.hwcloud.drs.plugins.modules.drs_job_info import DrsJobInfo
-from ansible_collections.hwcloud.drs.plugins.plugin_utils._in_process import connect, masked, run_module
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._in_process import connect, masked, run_step
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import poll
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._summary import Ledger, launch_summary
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._waits import PrecheckWait, StatusWait
@@ -243,9 +243,11 @@ class Launch:
     def answer(self, module_class, args):
         if self.controller is not None:
             self.controller.check()
-        answer = run_module(module_class, dict(self.connection, **args), self.check_mode, self.diff, client=self.client,
-                            no_log_values=self.secrets)
+        answer = run_step(module_class, dict(self.connection, **args), self.check_mode, self.diff, client=self.client,
+                          no_log_values=self.secrets)
         self.warnings.extend(warning for warning in answer.pop("warnings", []) if warning not in self.warnings)
+        for deprecation in answer.pop("deprecations", []):
+            display.deprecated(deprecation["msg"], version=deprecation["version"], collection_name=deprecation["collection_name"])
         self.changed = self.changed or bool(answer.get("changed"))
         self.note(module_class, answer)
         return answer
@@ -328,7 +330,7 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         began = time.time()
-        validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
         variables = dict(role_defaults(), **args["variables"])
         plan = batch_launch_plan(variables)
         if plan["errors"]:
@@ -351,7 +353,7 @@ class ActionModule(ActionBase):
             except ControllerGone:
                 # Nobody is left to read a result or a line: stop here, having sent nothing more.
                 self.abandon()
-            no_log_values = set(validation._no_log_values) | launch.secrets  # pylint: disable=protected-access
+            no_log_values = secret_values(ARGUMENT_SPEC, args) | launch.secrets
             summary = masked(launch_summary(began, launch.check_mode, launch.ledger, commits=launch.commits,
                                             unplanned=launch.unplanned, failure=failure), no_log_values)
             if failure and failure.get("interrupted"):

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The shape of the modules that act on started DRS tasks: ``drs_batch_retry``, ``drs_batch_pause`` and
-``drs_batch_terminate``, built like ``drs_batch_start``.
+"""The shape of the steps that act on started DRS tasks: those of ``drs_batch_retry``, ``drs_batch_pause`` and
+``drs_batch_terminate`` (``_retry``, ``_pause``, ``_terminate``), built like the start step.
 
 Read the tasks' statuses; plan each task; refuse the plan as a whole, before anything is sent, when a
 task cannot take the action; send the others 100 a request; where a request has no answer, read the
@@ -14,7 +14,7 @@ to this collection; not a public API.
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import ACTION_CHUNK_SIZE, DrsApiError
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError, check_id
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule, task_statuses, unknown_tasks
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsStep, task_statuses, unknown_tasks
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import by_reason, count_of, describe_tasks, status_class
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import (
     Waiter, WaitOptionError, check_wait_options, resend_pause, wait_argument_spec,
@@ -23,7 +23,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import (
 # results[].action of a task that cannot take the action, or that the API refused.
 FAILED = "failed"
 
-# wait, wait_timeout, poll_interval and outage_tolerance of the three modules.
+# wait, wait_timeout, poll_interval and outage_tolerance of the three steps.
 ACTION_WAIT_SPEC = dict(wait=dict(type="bool", default=False), **wait_argument_spec(wait_timeout=600, poll_interval=5))
 
 
@@ -47,7 +47,7 @@ class Operation:
         self.took_effect = took_effect
 
 
-class BatchActionModule(DrsModule):
+class BatchActionStep(DrsStep):
     """Subclasses add their options to ``argument_spec`` and set ``action`` (as in "Failed to <action>"),
     ``participle`` ("retried", as in "cannot be retried"), ``done_actions`` and ``planned_actions`` (the
     ``results[].action`` values of a task acted on, and of one that would be), and ``planned(entry)`` (the
@@ -233,9 +233,9 @@ class BatchActionModule(DrsModule):
 
     def result(self, entries, refused=False):
         """``refused``: a task cannot take the action, so the plan is refused as a whole and nothing would change."""
-        changing = self.done_actions + (self.planned_actions if self.module.check_mode and not refused else ())
+        changing = self.done_actions + (self.planned_actions if self.context.check_mode and not refused else ())
         outcome = dict(changed=any(entry["action"] in changing for entry in entries), results=entries)
-        if self.module._diff:
+        if self.context.diff:
             outcome["diff"] = dict(
                 before="".join("%s: %s\n" % (entry["job_id"], entry["status_before"]) for entry in entries),
                 after="".join("%s: %s\n" % (entry["job_id"], self.planned(entry)) for entry in entries),

@@ -3,8 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Which DRS tasks a filter selects: the filters of drs_job_info, which the event source
-drs_job_status takes as its ``job_filter``.
+"""The job list step (drs_job_info), and which DRS tasks a filter selects: the filters of drs_job_info,
+which the event source drs_job_status takes as its ``job_filter``. The tasks are listed page by page,
+filtered by the API where it can and here where it cannot (a name matched as a glob or a regular
+expression).
 
 Private to this collection; not a public API.
 """
@@ -13,6 +15,7 @@ import fnmatch
 import re
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsStep
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import status_class, unknown_names
 
 FILTER_ARGUMENT_SPEC = dict(
@@ -35,6 +38,15 @@ TASK_FIELDS = ("id", "name", "status", "description", "create_time", "engine_typ
 CHILD_FIELDS = ("id", "name", "status", "create_time", "engine_type", "db_use_type", "net_type", "task_type",
                 "job_direction", "error_msg")
 GLOB_WILDCARDS = re.compile(r"[*?\[]")
+
+
+class DrsJobInfo(DrsStep):
+    argument_spec = FILTER_ARGUMENT_SPEC
+    action = "list DRS tasks"
+
+    def run(self):
+        jobs = list_tasks(self.client, self.params, self.context.warn)
+        return dict(changed=False, jobs=jobs, job_ids=[job["id"] for job in jobs])
 
 
 def list_tasks(client, params, warn):

@@ -3,8 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The base class of every hwcloud.drs module: shared options, authentication, errors.
+"""What every step of hwcloud.drs shares (connection options, authentication, errors, the base class
+``DrsStep``), and how a module's own process runs its step (``execute``).
 
+A step is the work of one module (drs_batch_start's, drs_batch_status's, ...), in the file of
+module_utils named after it: it gets a client, its validated parameters and a run context
+(``_context.RunContext``), in a module process or in the controller's (drs_batch_launch).
 Private to this collection; not a public API.
 """
 
@@ -12,7 +16,7 @@ import difflib
 import os
 import re
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
@@ -95,31 +99,26 @@ def unknown_tasks(unknown):
 
 
 class ModuleFailure(Exception):
-    """A module's failure: ``result`` is what ``fail_json`` gets (``msg`` and the result so far)."""
+    """A step's failure: ``result`` is what ``fail_json`` gets (``msg`` and the result so far)."""
 
     def __init__(self, result):
         super(ModuleFailure, self).__init__(result["msg"])
         self.result = result
 
 
-class OptionsModule:
-    """What DrsModule uses of AnsibleModule, for code that runs without one (the event source
-    drs_job_status): ``options`` checked against ``argument_spec`` as AnsibleModule checks a
-    module's (types, choices, defaults, the HW_* environment fallbacks), or InputError with
-    what is wrong, every ``no_log`` value masked in it. ``warn`` gets the warnings."""
-
-    check_mode = False
-    _diff = False
-
-    def __init__(self, argument_spec, options, warn):
-        validation = ArgumentSpecValidator(argument_spec).validate(options)
-        self.params = validation.validated_parameters
-        self.no_log_values = set(validation._no_log_values)  # pylint: disable=protected-access
-        if validation.error_messages:
-            messages = [unknown_options(validation._unsupported_parameters, argument_spec)  # pylint: disable=protected-access
-                        if isinstance(error, UnsupportedError) else str(error) for error in validation.errors.errors]
-            raise InputError(remove_values("; ".join(messages), self.no_log_values))
-        self.warn = warn
+def checked_options(argument_spec, options):
+    """``options`` checked against ``argument_spec`` as AnsibleModule checks a module's (types, choices,
+    defaults, the HW_* environment fallbacks), for code that runs neither as a module nor in a launch (the
+    event source drs_job_status): (validated parameters, their no_log values), or InputError with what is
+    wrong, every ``no_log`` value masked in it."""
+    validation = ArgumentSpecValidator(argument_spec).validate(options)
+    params = validation.validated_parameters
+    secrets = secret_values(argument_spec, params)
+    if validation.error_messages:
+        messages = [unknown_options(validation.unsupported_parameters, argument_spec)
+                    if isinstance(error, UnsupportedError) else str(error) for error in validation.errors.errors]
+        raise InputError(remove_values("; ".join(messages), secrets))
+    return params, secrets
 
 
 def unknown_options(names, argument_spec):
@@ -132,46 +131,41 @@ def unknown_options(names, argument_spec):
                                                         ", ".join(sorted(argument_spec)))
 
 
-class DrsModule:
-    """Subclasses set ``argument_spec``, ``action`` (as in "Failed to <action>") and ``run()``.
+def secret_values(argument_spec, params):
+    """The values of the ``no_log`` options in ``params``, which AnsibleModule masks in a module's answer.
+
+    ArgumentSpecValidator collects them too, but only in a private attribute of its result; every
+    ``no_log`` option of this collection is a string at the top level of its spec, whose value
+    (given, or taken from its environment variable) is all there is to mask.
+    """
+    return set(str(params[name]) for name, spec in argument_spec.items() if spec.get("no_log") and params.get(name))
+
+
+class DrsStep:
+    """Subclasses set ``argument_spec`` (their options beside the connection's), ``action`` (as in
+    "Failed to <action>") and ``run()``.
 
     ``run()`` returns the result dict; it raises ``InputError`` for bad parameters, lets
     ``DrsApiError`` through and calls ``fail()`` for a failure with a result; ``answer()`` turns
-    all three into ``ModuleFailure``, and ``execute()`` into ``fail_json`` without a traceback.
-    ``module`` is the AnsibleModule, or what stands in for it when the module runs in the
-    controller's process (``params``, ``check_mode``, ``_diff``, ``warn``, ``no_log_values``).
+    all three into ``ModuleFailure``. ``params`` are validated against ``full_argument_spec()``;
+    ``context`` is the run's ``RunContext``, the only thing a step knows of where it runs.
     """
 
     argument_spec = {}
     action = "call the DRS API"
 
-    def __init__(self, module=None):
-        if module is None:
-            module = AnsibleModule(argument_spec=self.full_argument_spec(), supports_check_mode=True)
-        self.module = module
-        self.params = self.module.params
-        # A blank secret is no secret (it counts as unset), and masking it would turn every
-        # space of every message into "********".
-        self.module.no_log_values.difference_update([value for value in self.module.no_log_values if not value.strip()])
-        self.client = None
+    def __init__(self, client, params, context):
+        self.client = client
+        self.params = params
+        self.context = context
 
     @classmethod
     def full_argument_spec(cls):
         return dict(CONNECTION_ARGUMENT_SPEC, **cls.argument_spec)
 
-    def execute(self):
-        if not HAS_REQUESTS:
-            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    def answer(self):
+        """The result of ``run()``; ModuleFailure for any failure."""
         try:
-            result = self.answer()
-        except ModuleFailure as failure:
-            self.module.fail_json(**failure.result)
-        self.module.exit_json(**result)
-
-    def answer(self, client=None):
-        """The result of ``run()``, with ``client`` if one is given (else one built from the options)."""
-        try:
-            self.client = client or self.build_client()
             return self.run()
         except InputError as exc:
             raise ModuleFailure(dict(msg=str(exc)))
@@ -184,67 +178,94 @@ class DrsModule:
     def fail(self, msg, **result):
         raise ModuleFailure(dict(result, msg=msg))
 
-    def build_client(self):
-        params = self.params
-        if not params["project_id"]:
-            raise InputError("project_id is required: set project_id or HW_PROJECT_ID")
-        check_id(params["project_id"], "project_id")
-        check_number(params["timeout"], "timeout", 1, unit="second")
-        check_number(params["retries"], "retries", 0, 10)
-        if params["endpoint"]:
-            endpoint = params["endpoint"]
-            if not re.match(r"^https?://[^/\s]+", endpoint):
-                raise InputError("endpoint must be an http(s) URL such as https://drs.eu-de.otc.t-systems.com, got %r"
-                                 % endpoint)
-            # Every call appends its path to the endpoint: a query string or fragment would be dropped.
-            if "?" in endpoint or "#" in endpoint:
-                raise InputError("endpoint must be a base URL without a query string or fragment, such as "
-                                 "https://drs.eu-de.otc.t-systems.com, got %r" % endpoint)
-        elif params["region"]:
-            endpoint = region_endpoint(params["region"])
-        else:
-            raise InputError("endpoint or region is required: set endpoint (HW_DRS_ENDPOINT) or region (HW_REGION_NAME)")
-        if params["validate_certs"] and params["ca_path"] and not os.path.exists(params["ca_path"]):
-            raise InputError("ca_path: %s does not exist; give the CA bundle (PEM file) that signed the endpoint's "
-                             "certificate" % params["ca_path"])
-        if not params["validate_certs"]:
-            self.module.warn("validate_certs is false: the DRS endpoint's TLS certificate is not verified")
-        return DrsClient(endpoint, params["project_id"], self.build_auth(), language=params["language"],
-                         validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-                         timeout=params["timeout"], retries=params["retries"],
-                         user_agent="hwcloud.drs/%s ansible-core/%s" % (COLLECTION_VERSION, ANSIBLE_VERSION))
 
-    def build_auth(self):
-        # A blank credential is unset: AWX injects every field of a credential, an empty one as
-        # an empty or (a multi-line field) newline-only value, which must not count as a way in.
-        params = dict((name, self.params[name] if (self.params[name] or "").strip() else None) for name in CREDENTIALS)
-        ways = []
-        if params["auth_token"]:
-            ways.append("auth_token")
-        if params["access_key"] or params["secret_key"]:
-            ways.append("access_key/secret_key")
-        if params["username"] or params["password"]:
-            ways.append("username/password")
-        if not ways:
-            raise InputError("No credentials for the DRS API: " + AUTH_HELP)
-        if len(ways) > 1:
-            raise InputError("Credentials are ambiguous: %s are all set (as options or HW_* environment variables); "
-                             "use exactly one way: %s" % (" and ".join(ways), AUTH_HELP))
-        if ways[0] == "auth_token":
-            return TokenAuth(header_credential(params, "auth_token"))
-        if ways[0] == "access_key/secret_key":
-            missing = [name for name in ("access_key", "secret_key") if not params[name]]
-            if missing:
-                raise InputError("AK/SK signing needs both access_key and secret_key; %s is missing "
-                                 "(HW_ACCESS_KEY, HW_SECRET_KEY)" % missing[0])
-            return AkSkAuth(header_credential(params, "access_key"), params["secret_key"].strip(),
-                            header_credential(params, "security_token"))
-        missing = [name for name in ("username", "password", "domain_name") if not params[name]]
+def answer(step_class, params, context, client=None):
+    """The result of ``step_class`` for ``params``, with ``client`` if one is given (else one built from
+    the connection options); ModuleFailure for any failure, bad connection options included."""
+    if client is None:
+        try:
+            client = build_client(params, context)
+        except InputError as exc:
+            raise ModuleFailure(dict(msg=str(exc)))
+    return step_class(client, params, context).answer()
+
+
+def execute(module, step_class, context):
+    """A module's process: the step's answer to ``module``'s parameters, by ``exit_json`` or ``fail_json``
+    (without a traceback). ``module`` is the AnsibleModule built with ``step_class.full_argument_spec()``,
+    ``context`` the RunContext built from it."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    try:
+        result = answer(step_class, module.params, context)
+    except ModuleFailure as failure:
+        module.fail_json(**failure.result)
+    module.exit_json(**result)
+
+
+def build_client(params, context):
+    """The client for the connection options in ``params``; InputError naming the option that cannot be used."""
+    if not params["project_id"]:
+        raise InputError("project_id is required: set project_id or HW_PROJECT_ID")
+    check_id(params["project_id"], "project_id")
+    check_number(params["timeout"], "timeout", 1, unit="second")
+    check_number(params["retries"], "retries", 0, 10)
+    if params["endpoint"]:
+        endpoint = params["endpoint"]
+        if not re.match(r"^https?://[^/\s]+", endpoint):
+            raise InputError("endpoint must be an http(s) URL such as https://drs.eu-de.otc.t-systems.com, got %r"
+                             % endpoint)
+        # Every call appends its path to the endpoint: a query string or fragment would be dropped.
+        if "?" in endpoint or "#" in endpoint:
+            raise InputError("endpoint must be a base URL without a query string or fragment, such as "
+                             "https://drs.eu-de.otc.t-systems.com, got %r" % endpoint)
+    elif params["region"]:
+        endpoint = region_endpoint(params["region"])
+    else:
+        raise InputError("endpoint or region is required: set endpoint (HW_DRS_ENDPOINT) or region (HW_REGION_NAME)")
+    if params["validate_certs"] and params["ca_path"] and not os.path.exists(params["ca_path"]):
+        raise InputError("ca_path: %s does not exist; give the CA bundle (PEM file) that signed the endpoint's "
+                         "certificate" % params["ca_path"])
+    if not params["validate_certs"]:
+        context.warn("validate_certs is false: the DRS endpoint's TLS certificate is not verified")
+    return DrsClient(endpoint, params["project_id"], build_auth(params, context), language=params["language"],
+                     validate_certs=params["validate_certs"], ca_path=params["ca_path"],
+                     timeout=params["timeout"], retries=params["retries"],
+                     user_agent="hwcloud.drs/%s ansible-core/%s" % (COLLECTION_VERSION, ANSIBLE_VERSION))
+
+
+def build_auth(params, context):
+    # A blank credential is unset: AWX injects every field of a credential, an empty one as
+    # an empty or (a multi-line field) newline-only value, which must not count as a way in.
+    credentials = dict((name, params[name] if (params[name] or "").strip() else None) for name in CREDENTIALS)
+    ways = []
+    if credentials["auth_token"]:
+        ways.append("auth_token")
+    if credentials["access_key"] or credentials["secret_key"]:
+        ways.append("access_key/secret_key")
+    if credentials["username"] or credentials["password"]:
+        ways.append("username/password")
+    if not ways:
+        raise InputError("No credentials for the DRS API: " + AUTH_HELP)
+    if len(ways) > 1:
+        raise InputError("Credentials are ambiguous: %s are all set (as options or HW_* environment variables); "
+                         "use exactly one way: %s" % (" and ".join(ways), AUTH_HELP))
+    if ways[0] == "auth_token":
+        return TokenAuth(header_credential(credentials, "auth_token"))
+    if ways[0] == "access_key/secret_key":
+        missing = [name for name in ("access_key", "secret_key") if not credentials[name]]
         if missing:
-            raise InputError("IAM password authentication needs username, password and domain_name; missing: %s "
-                             "(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME)" % ", ".join(missing))
-        auth_url = self.params["auth_url"] or (region_iam_url(self.params["region"]) if self.params["region"] else None)
-        if not auth_url:
-            raise InputError("IAM password authentication needs auth_url (HW_AUTH_URL) or region to find IAM")
-        return PasswordAuth(auth_url, params["username"], params["password"], params["domain_name"],
-                            on_token=self.module.no_log_values.add)
+            raise InputError("AK/SK signing needs both access_key and secret_key; %s is missing "
+                             "(HW_ACCESS_KEY, HW_SECRET_KEY)" % missing[0])
+        return AkSkAuth(header_credential(credentials, "access_key"), credentials["secret_key"].strip(),
+                        header_credential(credentials, "security_token"))
+    missing = [name for name in ("username", "password", "domain_name") if not credentials[name]]
+    if missing:
+        raise InputError("IAM password authentication needs username, password and domain_name; missing: %s "
+                         "(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME)" % ", ".join(missing))
+    auth_url = params["auth_url"] or (region_iam_url(params["region"]) if params["region"] else None)
+    if not auth_url:
+        raise InputError("IAM password authentication needs auth_url (HW_AUTH_URL) or region to find IAM")
+    # Each IAM token fetched is a secret of the run: masked in its answer like the password.
+    return PasswordAuth(auth_url, credentials["username"], credentials["password"], credentials["domain_name"],
+                        on_token=context.no_log_values.add)

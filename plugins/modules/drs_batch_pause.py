@@ -151,58 +151,16 @@ results:
       sample: task is CONFIGURATION, which cannot be paused (only a transferring task can)
 """
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._batch_action import FAILED, BatchActionModule, Operation
-from ansible_collections.hwcloud.drs.plugins.module_utils._client import PAUSE_PATH
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import ENDED, PAUSABLE, PAUSED, RETRYABLE, status_class
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import FAILED as FAILED_CLASS
+from ansible.module_utils.basic import AnsibleModule
 
-PAUSED_ACTION = "paused"
-WOULD_PAUSE = "would_pause"
-ALREADY_PAUSED = "already_paused"
-
-
-class DrsBatchPause(BatchActionModule):
-    argument_spec = dict(BatchActionModule.argument_spec, pause_mode=dict(type="str", default="target", choices=["target", "all"]))
-    action = "pause DRS tasks"
-    participle = "paused"
-    done_actions = (PAUSED_ACTION,)
-    planned_actions = (WOULD_PAUSE,)
-
-    def run(self):
-        entries = [self.plan(record) for record in self.read_records(self.job_ids())]
-        self.refuse_blocked(entries)
-        if self.module.check_mode:
-            return self.result(entries)
-        mode = self.params["pause_mode"]
-        self.act([entry for entry in entries if entry["action"] == WOULD_PAUSE], Operation(
-            "pause", lambda chunk: self.client.pause_jobs([dict(job_id=entry["job_id"], pause_mode=mode) for entry in chunk]),
-            "POST", PAUSE_PATH, PAUSED_ACTION, ALREADY_PAUSED, lambda status: status in PAUSED))
-        self.fail_refused(entries, "pause", "paused")
-        if self.params["wait"]:
-            self.wait_for(entries, "paused", lambda status: status in PAUSED,
-                          lambda status: status is None or status_class(status) in (FAILED_CLASS, ENDED), "failed, ended or vanished while pausing")
-        return self.result(entries)
-
-    def plan(self, record):
-        status = record["status"]
-        if status in PAUSED:
-            return self.entry(record, ALREADY_PAUSED)
-        if status in PAUSABLE:
-            return self.entry(record, WOULD_PAUSE)
-        if status in RETRYABLE:
-            return self.entry(record, FAILED, "which is not paused but retried (hwcloud.drs.drs_batch_retry)")
-        return self.entry(record, FAILED, "which cannot be paused (only a transferring task can: %s)" % ", ".join(sorted(PAUSABLE)))
-
-    def planned(self, entry):
-        if entry["action"] in (PAUSED_ACTION, WOULD_PAUSE):
-            return "pause (%s)" % self.params["pause_mode"]
-        if entry["action"] == ALREADY_PAUSED:
-            return entry["status_before"]
-        return "%s (cannot pause)" % entry["status_before"]
+from ansible_collections.hwcloud.drs.plugins.module_utils._context import RunContext
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import execute
+from ansible_collections.hwcloud.drs.plugins.module_utils._pause import DrsBatchPause
 
 
 def main():
-    DrsBatchPause().execute()
+    module = AnsibleModule(argument_spec=DrsBatchPause.full_argument_spec(), supports_check_mode=True)
+    execute(module, DrsBatchPause, RunContext.from_module(module))
 
 
 if __name__ == "__main__":

@@ -192,21 +192,16 @@ job_ids:
   sample: ["9a470239-2308-4bb5-a6bc-1040402fjb21", "dc67695a-ee3e-49b8-a022-a099bd81jb21"]
 """
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._job_list import FILTER_ARGUMENT_SPEC, list_tasks
-from ansible_collections.hwcloud.drs.plugins.module_utils._module import DrsModule
+from ansible.module_utils.basic import AnsibleModule
 
-
-class DrsJobInfo(DrsModule):
-    argument_spec = FILTER_ARGUMENT_SPEC
-    action = "list DRS tasks"
-
-    def run(self):
-        jobs = list_tasks(self.client, self.params, self.module.warn)
-        return dict(changed=False, jobs=jobs, job_ids=[job["id"] for job in jobs])
+from ansible_collections.hwcloud.drs.plugins.module_utils._context import RunContext
+from ansible_collections.hwcloud.drs.plugins.module_utils._job_list import DrsJobInfo
+from ansible_collections.hwcloud.drs.plugins.module_utils._module import execute
 
 
 def main():
-    DrsJobInfo().execute()
+    module = AnsibleModule(argument_spec=DrsJobInfo.full_argument_spec(), supports_check_mode=True)
+    execute(module, DrsJobInfo, RunContext.from_module(module))
 
 
 if __name__ == "__main__":

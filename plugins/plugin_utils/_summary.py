@@ -11,12 +11,12 @@ Private to this collection; not a public API.
 import re
 import time
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._start import ACTIONS
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_by_status, count_of, status_class
 
 # DRS's refusal to start a backward task before its forward task (the wording of the seed page
 # and the vendor's messages: "forward task", "dual-active").
 DUAL_ACTIVE_REFUSAL = re.compile(r"forward (task|job)|dual-active", re.IGNORECASE)
-ACTIONS = ("started", "already_started", "would_start", "failed")
 STATUS_FIELDS = ("status", "status_class", "target", "reached", "task_mode", "progress", "remaining_time",
                  "incre_trans_delay", "rpo_delay", "rto_delay")
 

@@ -8,9 +8,9 @@
 Used by both modules' action plugins and by drs_batch_launch. Private to this collection; not a public API.
 """
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._precheck import PASSED, RUNNING
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of, describe_tasks, first_of
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import PRECHECK_WAIT_SPEC, STATUS_WAIT_SPEC
-from ansible_collections.hwcloud.drs.plugins.modules.drs_batch_precheck import PASSED, RUNNING
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import Wait, duration
 
 

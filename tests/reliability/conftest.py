@@ -28,7 +28,6 @@ import time
 import traceback
 
 import pytest
-from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.hwcloud.drs.plugins.module_utils import _waiter
 from ansible_collections.hwcloud.drs.tests.support.modules import HW_VARIABLES, ModuleRun, module_args
@@ -138,12 +137,10 @@ def run_module_in_process(module, args, check_mode=False, diff=False, real_waits
     """Run ``module.main()`` with ``args``; never raises. ``module`` is the imported module object.
 
     The module's own waits (poll intervals, the pause before reading back a lost start) take no
-    time: its ``time`` is a clock that jumps forward when slept on; with ``real_waits`` they are
+    time: ``_waiter``'s ``time`` is a clock that jumps forward when slept on; with ``real_waits`` they are
     real. The HTTP client's backoff and ``Retry-After`` sleeps are always skipped (and recorded).
     """
     args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    for name in ("_global_warnings", "_global_deprecations"):  # module-global: would leak from the run before
-        getattr(ansible_warnings, name, []).clear()
     sleeps = []
     stdout = io.StringIO()
     error = None
@@ -153,11 +150,9 @@ def run_module_in_process(module, args, check_mode=False, diff=False, real_waits
         patches.enter_context(clean_environment())
         patches.enter_context(fast_sleep(sleeps))
         clock = _FakeClock(sleeps, real=real_waits)
-        # The modules wait through module_utils._waiter (and some time things themselves).
-        for waiting in (module, _waiter):
-            if hasattr(waiting, "time"):
-                patches.callback(setattr, waiting, "time", waiting.time)
-                waiting.time = clock
+        # The modules' steps wait through module_utils._waiter (the others read the clock only to say how long they took).
+        patches.callback(setattr, _waiter, "time", _waiter.time)
+        _waiter.time = clock
         patches.enter_context(module_args(args))
         patches.enter_context(contextlib.redirect_stdout(stdout))
         try:

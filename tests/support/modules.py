@@ -6,6 +6,8 @@
 import contextlib
 import json
 
+from ansible.module_utils.common import warnings as ansible_warnings
+
 try:
     from ansible.module_utils import _internal
 except ImportError:  # before ansible-core 2.19 module warnings always go to the result
@@ -36,6 +38,9 @@ def module_args(args):
     Once a controller plugin is imported (the action plugin tests do), ansible-core 2.19 sends
     module warnings to the controller's display instead of the result; a module runs on a target.
     """
+    # Warnings and deprecations are module-global in ansible-core: they would leak from the run before.
+    for name in ("_global_warnings", "_global_deprecations"):
+        getattr(ansible_warnings, name, []).clear()
     with contextlib.ExitStack() as patches:
         # ansible-core 2.18 has the package, not the flag: its module warnings go to the result.
         if getattr(_internal, "is_controller", None) is not None:

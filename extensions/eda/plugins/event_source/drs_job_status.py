@@ -149,12 +149,13 @@ import time  # noqa: E402
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import (  # noqa: E402
     HAS_REQUESTS, STATUS_PAGE_SIZE, DrsApiError,
 )
+from ansible_collections.hwcloud.drs.plugins.module_utils._context import RunContext  # noqa: E402
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import InputError, check_id, check_number  # noqa: E402
 from ansible_collections.hwcloud.drs.plugins.module_utils._job_list import (  # noqa: E402
     FILTER_ARGUMENT_SPEC, list_tasks, name_filter,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import (  # noqa: E402
-    AUTH_HELP, CONNECTION_ARGUMENT_SPEC, DrsModule, OptionsModule,
+    AUTH_HELP, CONNECTION_ARGUMENT_SPEC, build_client, checked_options,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (  # noqa: E402
     FAILED, INCREMENTAL_TARGET, first_of, status_class,
@@ -204,13 +205,12 @@ class Watch:
         args = dict((key, value) for key, value in args.items() if key not in RULEBOOK_ARGUMENTS)
         self.warned = set()
         try:
-            module = OptionsModule(ARGUMENT_SPEC, args, self.warn_once)
-            params = module.params
+            params, secrets = checked_options(ARGUMENT_SPEC, args)
             self.jobs = list(dict.fromkeys(check_id(job, "jobs") for job in params["jobs"]))
             self.job_set = set(self.jobs)
             self.job_filter = None
             if params["job_filter"] is not None:
-                self.job_filter = job_filter_params(params["job_filter"], self.warn_once)
+                self.job_filter = job_filter_params(params["job_filter"])
             if not self.jobs and self.job_filter is None:
                 raise InputError("give jobs (task IDs), job_filter (the filters of hwcloud.drs.drs_job_info) or both")
             self.interval = check_number(params["interval"], "interval", 1, unit="second")
@@ -219,7 +219,10 @@ class Watch:
             self.delay_threshold = params["delay_threshold"]
             if self.delay_threshold is not None:
                 check_number(self.delay_threshold, "delay_threshold", 0, unit="second")
-            self.client = DrsModule(module).build_client()
+            context = RunContext.for_controller(no_log_values=secrets)
+            self.client = build_client(params, context)
+            for warning in context.warnings:
+                self.warn_once(warning)
         except InputError as exc:
             raise SourceError(str(exc))
         self.stopped = False
@@ -404,10 +407,10 @@ class Watch:
         return events
 
 
-def job_filter_params(job_filter, warn):
+def job_filter_params(job_filter):
     """``job_filter`` checked as drs_job_info checks its options."""
     try:
-        params = OptionsModule(FILTER_ARGUMENT_SPEC, job_filter, warn).params
+        params = checked_options(FILTER_ARGUMENT_SPEC, job_filter)[0]
         name_filter(params["name"], params["name_match"])
     except InputError as exc:
         raise InputError("job_filter: %s" % exc)
