@@ -114,6 +114,22 @@ def test_a_warning_is_shown_once_for_the_whole_launch(drs, launch, token_args):
         "WARNING: validate_certs is false: the DRS endpoint's TLS certificate is not verified"]
 
 
+def test_a_step_that_deprecates_something_is_shown_not_broken(drs, launch, monkeypatch):
+    """A step's RunContext.deprecate() reaches Ansible's deprecation display on the controller too."""
+    deprecated = []
+
+    class DeprecatingStart(action.DrsBatchStart):
+        def run(self):
+            self.context.deprecate("the option chunk_size goes away", "9.0.0")
+            return super(DeprecatingStart, self).run()
+
+    monkeypatch.setattr(action, "DrsBatchStart", DeprecatingStart)
+    monkeypatch.setattr(action.display, "deprecated", lambda msg, **kwargs: deprecated.append((msg, kwargs)))
+    result, _lines = launch(dict(jobs=drs.add("INCRE_TRANSFER_STARTED", 1)))
+    assert not result.get("failed"), result
+    assert deprecated == [("the option chunk_size goes away", dict(version="9.0.0", collection_name="hwcloud.drs"))]
+
+
 def test_a_task_id_the_api_does_not_know_stops_the_launch_before_the_commit(drs, launch):
     drs.add_async_job(ASYNC, "AUTO_PARAM_VALIDATE_SUCCESS", task_count=2)
     known = drs.add("CONFIGURATION", 1, start=50)
