@@ -29,9 +29,10 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._commit import DrsAsyn
 from ansible_collections.hwcloud.drs.plugins.module_utils._job_list import DrsJobInfo
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC, ModuleFailure, secret_values
 from ansible_collections.hwcloud.drs.plugins.module_utils._precheck import NOT_NEEDED, PASSED, WOULD_START, DrsBatchPrecheck
+from ansible_collections.hwcloud.drs.plugins.module_utils._retry import DrsBatchRetry
 from ansible_collections.hwcloud.drs.plugins.module_utils._start import DrsBatchStart
 from ansible_collections.hwcloud.drs.plugins.module_utils._status import DrsBatchStatus
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import ENDED, FAILED, count_of, status_class
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._in_process import connect, masked, run_step
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import poll
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._summary import Ledger, launch_summary
@@ -49,6 +50,8 @@ PRECHECK_POLL_INTERVAL = 15
 LAST_LINE_GRACE = 1
 # A task someone paused (in the console, or with drs_batch_pause) cannot reach its target until resumed.
 PAUSED = ("PAUSING", "PAUSEING")
+# Failures batch_launch_retry_failed retries (drs_batch_retry's; the others cannot be retried).
+RETRYABLE = ("START_JOB_FAILED", "FULL_TRANSFER_FAILED", "INCRE_TRANSFER_FAILED", "CHILD_TRANSFER_FAILED")
 
 
 class StepFailed(Exception):
@@ -128,6 +131,7 @@ class Launch:
         self.controller = controller
         self.ledger = Ledger()
         self.commits, self.unplanned = [], []
+        self.retries = {}  # task ID -> retries sent for it
         self.changed = False
         self.step = "Connect to the DRS API"
 
@@ -207,9 +211,36 @@ class Launch:
         # A group after which another starts must also be in sync (RPO and RTO below the maximum):
         # DRS refuses to start the backward task of a dual-active pair while its forward task lags.
         gate = dict(rpo_rto_max=self.plan["rpo_rto_max"]) if number < count else {}
-        self.wait(StatusWait, DrsBatchStatus, "Wait until its tasks reach their target, group %d" % number,
-                  jobs=group["ids"], wait_for=[self.plan["target_status"]], progress=True,
-                  wait_timeout=self.plan["wait_timeout"], progress_label=label, **gate)
+        step = "Wait until its tasks reach their target, group %d" % number
+        while True:
+            answer = self.poll_step(StatusWait, DrsBatchStatus, step, jobs=group["ids"], wait_for=[self.plan["target_status"]],
+                                    progress=True, wait_timeout=self.plan["wait_timeout"], progress_label=label, **gate)
+            if not answer.get("failed"):
+                return
+            self.retry_failed(number, label, step, answer)
+
+    def retry_failed(self, number, label, step, answer):
+        """Tasks that failed while starting or transferring are retried (a forRetryJob precheck, then the retry),
+        each up to batch_launch_retry_failed times; any other failure ends the launch at ``step``."""
+        stopped = [entry for entry in answer.get("jobs") or [] if status_class(entry.get("status")) in (FAILED, ENDED)]
+        retryable = [entry["id"] for entry in stopped if entry["status"] in RETRYABLE]
+        exhausted = [job_id for job_id in retryable if self.retries.get(job_id, 0) >= self.plan["retry_failed"]]
+        if not stopped or len(retryable) < len(stopped) or exhausted:
+            message = answer.get("msg")
+            if exhausted and self.plan["retry_failed"]:
+                # IDs only: the failure's message gets the names of its tasks as a whole (Launch.failure)
+                message += " (retried %s, batch_launch_retry_failed: %s)" % (", ".join(exhausted),
+                                                                            retries_text(self.plan["retry_failed"]))
+            raise StepFailed(step, message)
+        for job_id in retryable:
+            self.retries[job_id] = self.retries.get(job_id, 0) + 1
+        self.say("%s: retrying %s that failed (%s), retry %d of at most %d" % (
+            label, count_of(len(retryable), "task"), ", ".join(
+                "%s: %s" % (self.ledger.describe(entry["id"]), entry["status"]) for entry in stopped),
+            max(self.retries[job_id] for job_id in retryable), self.plan["retry_failed"]))
+        self.module(DrsBatchRetry, "Retry the failed tasks of group %d" % number, jobs=retryable, precheck=True,
+                    precheck_timeout=self.plan["precheck_timeout"],
+                    poll_interval=min(self.plan["poll_interval"], PRECHECK_POLL_INTERVAL))
 
     def module(self, module_class, step, **args):
         """One run of the module's code; a failure ends the launch at ``step``."""
@@ -220,14 +251,19 @@ class Launch:
         return answer
 
     def wait(self, wait_class, module_class, step, **args):
-        self.step = step
-        args = dict(args, poll_interval=args.get("poll_interval", self.plan["poll_interval"]),
-                    outage_tolerance=self.plan["outage_tolerance"])
-        answer = poll(wait_class(), args, lambda module_args: self.paused(self.answer(module_class, module_args)),
-                      say=self.say, answered_before=True)
+        """A wait; its failure ends the launch at ``step``."""
+        answer = self.poll_step(wait_class, module_class, step, **args)
         if answer.get("failed"):
             raise StepFailed(step, answer.get("msg"))
         return answer
+
+    def poll_step(self, wait_class, module_class, step, **args):
+        """A wait's last answer, failed or not."""
+        self.step = step
+        args = dict(args, poll_interval=args.get("poll_interval", self.plan["poll_interval"]),
+                    outage_tolerance=self.plan["outage_tolerance"])
+        return poll(wait_class(), args, lambda module_args: self.paused(self.answer(module_class, module_args)),
+                    say=self.say, answered_before=True)
 
     def paused(self, answer):
         """A status read that finds a task paused fails: the launch cannot end until someone resumes it."""
@@ -264,6 +300,8 @@ class Launch:
             self.ledger.prechecked(answer.get("results") or [])
         elif module_class is DrsBatchStart:
             self.ledger.started(answer.get("results") or [])
+        elif module_class is DrsBatchRetry:
+            self.ledger.retried(answer.get("results") or [])
 
     def failure(self, failed):
         return dict(task=failed.step, msg=self.ledger.with_names(failed.msg or "failed without a message"))
@@ -274,6 +312,10 @@ def role_defaults():
     with open(ROLE_DEFAULTS, encoding="utf-8") as defaults:
         values = yaml.safe_load(defaults)
     return dict((name[len(PREFIX):], value) for name, value in values.items() if name != PREFIX + "connection")
+
+
+def retries_text(count):
+    return "%d %s" % (count, "retry" if count == 1 else "retries")
 
 
 def prechecked_line(results):

@@ -72,6 +72,8 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import (
 )
 
 PREFIX = "batch_launch_"
+# More retries of a task that keeps failing only hide its cause.
+MAX_RETRY_FAILED = 10
 # The filters of hwcloud.drs.drs_job_info that batch_launch_job_filter takes, and their types.
 JOB_FILTERS = dict(name=str, name_match=str, status=(str, list), engine_type=str, db_use_type=str, job_type=str,
                    net_type=str, enterprise_project_id=str, tags=dict)
@@ -270,6 +272,7 @@ def batch_launch_plan(variables, async_task_ids=None, unplanned=None, variable_n
         poll_interval=plan.number("poll_interval", float, MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
         commit_wait_timeout=plan.number("commit_wait_timeout", int, 1, MAX_WAIT_TIMEOUT),
         outage_tolerance=plan.number("outage_tolerance", int, 0, MAX_WAIT_TIMEOUT),
+        retry_failed=plan.number("retry_failed", int, 0, MAX_RETRY_FAILED),
         rpo_rto_max=plan.number("rpo_rto_max", int, 1, MAX_WAIT_TIMEOUT),
         job_filter=plan.job_filter(),
         precheck=plan.flag("precheck"),

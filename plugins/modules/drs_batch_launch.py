@@ -38,7 +38,7 @@ options:
     description:
       - The variables of the C(hwcloud.drs.batch_launch) role without their C(batch_launch_) prefix
         (C(async_job_ids), C(jobs), C(job_groups), C(job_filter), C(start_time), C(target_status),
-        C(wait_timeout), C(poll_interval), C(commit_wait_timeout), C(outage_tolerance), C(rpo_rto_max),
+        C(wait_timeout), C(poll_interval), C(commit_wait_timeout), C(outage_tolerance), C(retry_failed), C(rpo_rto_max),
         C(precheck), C(precheck_timeout), C(set_stats)), as the role documents them; strings as AWX surveys
         and C(-e) give them are converted, and a variable left out has the role's default.
       - The connection options are this task's own options, not part of O(variables).
@@ -86,6 +86,9 @@ summary:
     failed:
       description: Tasks that failed to start.
       type: int
+    retried:
+      description: Retries sent for tasks that failed during a wait (C(retry_failed)).
+      type: int
     committed:
       description: IDs of the async jobs committed (in check mode, to commit).
       type: list
@@ -115,7 +118,7 @@ summary:
     jobs:
       description:
         - Per task, every task known so far, as the last read of any step saw it - C(job_id), C(name) (where a job
-          filter found the task, else null), C(action), C(precheck) (the task's precheck result, or null),
+          filter found the task, else null), C(action), C(precheck) (the task's precheck result, or null), C(retries),
           C(status_before), C(status), C(status_class), C(target), C(reached), C(task_mode), C(progress),
           C(remaining_time), C(incre_trans_delay), C(rpo_delay), C(rto_delay), C(start_time), C(error_code),
           C(error_msg).

@@ -33,8 +33,8 @@ class Ledger:
 
     def task(self, job_id):
         return self.tasks.setdefault(job_id, dict(job_id=job_id, name=None, action=None, status_before=None, status=None,
-                                                  status_class=None, start_time=None, precheck=None, error_code=None,
-                                                  error_msg=None))
+                                                  status_class=None, start_time=None, precheck=None, retries=0,
+                                                  error_code=None, error_msg=None))
 
     def listed(self, jobs):
         """drs_job_info's ``jobs``: names and statuses."""
@@ -69,6 +69,14 @@ class Ledger:
                 task.update(status=entry["status_before"],
                             status_class=entry.get("status_class") or status_class(entry["status_before"]))
 
+    def retried(self, results):
+        """drs_batch_retry's ``results``: each retry counted on its task."""
+        for entry in results:
+            if entry.get("action") == "retried":
+                task = self.task(entry["job_id"])
+                task["retries"] += 1
+                task.update(status=entry.get("status_before") or task["status"], error_code=None, error_msg=None)
+
     def describe(self, job_id):
         """``orders-eu-1 (3c9e...)`` where the name is known, else the ID."""
         name = (self.tasks.get(job_id) or {}).get("name")
@@ -90,6 +98,7 @@ def launch_summary(began, check_mode, ledger, commits=(), unplanned=(), failure=
     # A task check mode could plan only after a commit is in ``unplanned``, not among the tasks.
     tasks = [dict(task) for task in ledger.tasks.values() if task["job_id"] not in set(unplanned)]
     counts = dict((action, sum(1 for task in tasks if task.get("action") == action)) for action in ACTIONS)
+    counts["retried"] = sum(task["retries"] for task in tasks)
     summary = dict(
         tasks=len(tasks),
         committed=[commit["job"]["async_job_id"] for commit in commits if commit.get("changed")],
@@ -112,6 +121,8 @@ def message(summary):
         actions.append("%d would start" % summary["would_start"])
     if summary["failed"]:
         actions.append("%d failed to start" % summary["failed"])
+    if summary["retried"]:
+        actions.append("%d %s after a failure" % (summary["retried"], "retry" if summary["retried"] == 1 else "retries"))
     text = "%s (%s)" % (count_of(summary["tasks"], "task"), ", ".join(actions))
     if summary["committed"]:
         text += ", %s %s" % (count_of(len(summary["committed"]), "async job"), "to commit" if check_mode else "committed")

@@ -250,3 +250,35 @@ def test_a_filter_that_selects_nothing_is_a_mistake(make_sim, run_playbook):
     run = run_playbook("launch.yml", sim, {"batch_launch_job_filter": {"name": "orders-*"}})
     assert run.rc != 0
     assert 'batch_launch_job_filter selects no DRS task: {"name": "orders-*"}' in run.output, run.output
+
+
+def test_a_task_that_fails_once_is_retried_and_the_launch_goes_on(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=PROJECT, speed=1, transition_seconds=0.3, tasks=[
+        {"name": "orders-1"}, {"name": "orders-2", "fail_at": "INCRE_TRANSFER_FAILED"}]))
+    by_name = dict((task["name"], task["id"]) for task in sim.state()["tasks"])
+    run = run_playbook("launch.yml", sim, {"batch_launch_job_filter": {"name": "orders-*"}, "batch_launch_poll_interval": 0.5,
+                                           "batch_launch_retry_failed": 1, "batch_launch_wait_timeout": 60})
+    assert run.rc == 0, run.output[-4000:]
+    assert ("Group 1/1: retrying 1 task that failed (orders-2 (%s): INCRE_TRANSFER_FAILED), retry 1 of at most 1"
+            % by_name["orders-2"]) in run.output, run.output[-4000:]
+    summary = run.results["summary"]
+    assert summary["retried"] == 1 and "1 retry after a failure" in summary["message"]
+    assert dict((job["name"], job["retries"]) for job in summary["jobs"]) == {"orders-1": 0, "orders-2": 1}
+    assert set(statuses(run).values()) == {"INCRE_TRANSFER_STARTED"}
+    retried = [job["job_id"] for entry in sim.request_log if entry["route"] == "batch-retry-task" for job in entry["body"]["jobs"]]
+    assert retried == [by_name["orders-2"]]
+    prechecks = [job for entry in sim.request_log if entry["route"] == "batch-precheck" for job in entry["body"]["jobs"]]
+    assert {"job_id": by_name["orders-2"], "precheck_mode": "forRetryJob"} in prechecks
+
+
+def test_a_task_that_keeps_failing_fails_the_launch_after_its_retries(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=PROJECT, speed=1, transition_seconds=0.3, tasks=[
+        {"name": "orders-1", "fail_at": "FULL_TRANSFER_FAILED", "failed_retries": 5}]))
+    run = run_playbook("launch.yml", sim, {"batch_launch_job_filter": {"name": "orders-*"}, "batch_launch_poll_interval": 0.5,
+                                           "batch_launch_retry_failed": 2, "batch_launch_wait_timeout": 60})
+    assert run.rc != 0
+    summary = run.results["summary"]
+    assert summary["retried"] == 2 and summary["jobs"][0]["status"] == "FULL_TRANSFER_FAILED"
+    assert "(retried orders-1 (%s), batch_launch_retry_failed: 2 retries)" % summary["jobs"][0]["job_id"] in \
+        summary["failure"]["msg"]
+    assert len([entry for entry in sim.request_log if entry["route"] == "batch-retry-task"]) == 2

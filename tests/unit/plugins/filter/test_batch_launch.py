@@ -16,7 +16,7 @@ ASYNC = "6f1c9a52-3d7e-4b8a-9c21-5e0d4f7a8b61"
 FUTURE_MS = str(int((time.time() + 86400) * 1000))
 
 DEFAULTS = dict(async_job_ids=[], jobs=[], job_groups=[], start_time=None, target_status="auto", wait_timeout=86400,
-                poll_interval=60, commit_wait_timeout=1800, outage_tolerance=600, rpo_rto_max=60, connection={},
+                poll_interval=60, commit_wait_timeout=1800, outage_tolerance=600, retry_failed=0, rpo_rto_max=60, connection={},
                 job_filter={}, precheck=True, precheck_timeout=900, set_stats=True)
 
 
