@@ -12,6 +12,7 @@ through Ansible's result handling once, in the summary. Each step prints its lin
 line per poll); a failed step ends the launch, and the summary says which and why.
 """
 
+import difflib
 import json
 import os
 import signal
@@ -206,6 +207,8 @@ class Launch:
         start_time = {} if self.plan["start_time"] is None else dict(start_time=self.plan["start_time"])
         answer = self.module(DrsBatchStart, "Start the tasks of group %d" % number, jobs=group["jobs"], **start_time)
         self.say("%s: %s" % (label, started_line(answer["results"])))
+        if answer.get("diff"):
+            self.show_diff(label, answer["diff"])
         if self.check_mode:
             return
         # A group after which another starts must also be in sync (RPO and RTO below the maximum):
@@ -219,6 +222,15 @@ class Launch:
                 return
             self.retry_failed(number, label, step, answer)
 
+    def show_diff(self, label, diff):
+        """``--diff``: drs_batch_start's plan for the group, as a diff of each task's status before and its start
+        (``start at <ISO 8601> (<epoch ms>)``). The launch's result is hidden from the job log, so the lines are
+        shown here; only the tasks that change are."""
+        for line in difflib.unified_diff(diff["before"].splitlines(), diff["after"].splitlines(), "%s: before" % label,
+                                         "%s: after" % label, n=0, lineterm=""):
+            if not line.startswith("@@"):
+                self.say(self.ledger.with_names(line))
+
     def retry_failed(self, number, label, step, answer):
         """Tasks that failed while starting or transferring are retried (a forRetryJob precheck, then the retry),
         each up to batch_launch_retry_failed times; any other failure ends the launch at ``step``."""
@@ -229,8 +241,8 @@ class Launch:
             message = answer.get("msg")
             if exhausted and self.plan["retry_failed"]:
                 # IDs only: the failure's message gets the names of its tasks as a whole (Launch.failure)
-                message += " (retried %s, batch_launch_retry_failed: %s)" % (", ".join(exhausted),
-                                                                            retries_text(self.plan["retry_failed"]))
+                message += " (retried %s, batch_launch_retry_failed: %s)" % (
+                    ", ".join(exhausted), retries_text(self.plan["retry_failed"]))
             raise StepFailed(step, message)
         for job_id in retryable:
             self.retries[job_id] = self.retries.get(job_id, 0) + 1
@@ -378,7 +390,17 @@ class ActionModule(ActionBase):
         if plan["errors"]:
             result.update(failed=True, msg="The batch_launch role cannot start: %s" % "; ".join(plan["errors"]))
             return result
-        connection = dict((name, args[name]) for name in CONNECTION_ARGUMENT_SPEC)
+        transport = getattr(self._connection, "transport", None)
+        if transport != "local":
+            result.update(failed=True, msg=(
+                "The launch (hwcloud.drs.drs_batch_launch) runs on the controller and talks to the DRS API from there, "
+                "but this task's host %s is reached over %r. Run the role on a host with connection: local - hosts: "
+                "localhost, or one inventory host per DRS project with ansible_connection: local (and without "
+                "delegate_to or become, which the launch cannot honour)" % (task_vars.get("inventory_hostname"), transport)))
+            return result
+        task_environment = {}
+        self._compute_environment_string(task_environment)
+        connection = with_environment(dict((name, args[name]) for name in CONNECTION_ARGUMENT_SPEC), task_environment)
         say = labelled(display.display, task_vars)
         with Controller() as controller:
             launch = Launch(variables, plan, connection, bool(self._task.check_mode), bool(self._task.diff), say=say,
@@ -415,6 +437,19 @@ class ActionModule(ActionBase):
     def abandon():
         """End this worker at once, as Ansible's own handling of SIGINT and SIGTERM in a worker does."""
         os._exit(1)
+
+
+def with_environment(connection, environment):
+    """``connection`` with each option that is not set taken from the task's ``environment:`` (its HW_* variable),
+    as a module run on the host would find it in its environment, before the controller's own."""
+    filled = dict(connection)
+    for name, spec in CONNECTION_ARGUMENT_SPEC.items():
+        if filled.get(name) is None and spec.get("fallback"):
+            for variable in spec["fallback"][1]:
+                if environment.get(variable) not in (None, ""):
+                    filled[name] = environment[variable]
+                    break
+    return filled
 
 
 def labelled(say, task_vars):

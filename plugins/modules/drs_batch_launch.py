@@ -19,6 +19,12 @@ description:
     step in Python and through Ansible's result handling only once. Each step prints one line, each wait one
     line per poll.
   - A failed step ends the launch; the result then says which step failed and why, with the summary so far.
+  - Where it runs - the host's connection must be C(local) (the play's hosts C(localhost), or one inventory host per
+    DRS project with C(ansible_connection=local)); any other connection fails the task before any request, saying so.
+    C(delegate_to) and C(become) have no effect, nor has C(ansible_python_interpreter) - the controller's own Python
+    (the one C(ansible-playbook) runs in) needs C(requests).
+  - The connection options not set as options of the task come from the C(HW_*) variables of the task's
+    C(environment) (a play's C(environment:) included), then from the controller's environment, as for a module.
 author:
   - hwcloud.drs maintainers (@hwcloud-drs)
 extends_documentation_fragment:
@@ -31,8 +37,11 @@ attributes:
       - Reads and plans every step, writes nothing; tasks inside an async job that is not committed yet can be
         planned only after the commit (RV(summary.unplanned)), and nothing is waited for.
   diff_mode:
-    support: none
-    description: The summary lists each task's status before and the action taken or planned.
+    support: full
+    description:
+      - Shows, per group, each task that would start (in check mode) or started, with its status before and its
+        start time (ISO 8601 and epoch milliseconds), as M(hwcloud.drs.drs_batch_start) does - as lines of the
+        launch, since the role hides the task's result from the job log.
 options:
   variables:
     description:

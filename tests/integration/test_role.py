@@ -282,3 +282,39 @@ def test_a_task_that_keeps_failing_fails_the_launch_after_its_retries(make_sim, 
     assert "(retried orders-1 (%s), batch_launch_retry_failed: 2 retries)" % summary["jobs"][0]["job_id"] in \
         summary["failure"]["msg"]
     assert len([entry for entry in sim.request_log if entry["route"] == "batch-retry-task"]) == 2
+
+
+def test_the_plays_environment_gives_the_launch_its_credentials(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=PROJECT, speed="instant", generate={"count": 2, "prefix": "e"}))
+    run = run_playbook("launch_environment.yml", sim, {"batch_launch_jobs": [task["id"] for task in sim.state()["tasks"]],
+                                                       "batch_launch_poll_interval": 1, "drs_token": sim.auth_token},
+                       auth=None)
+    assert run.rc == 0, run.output[-3000:]
+    assert set(sim.start_counts().values()) == {1}
+
+
+def test_a_host_that_is_not_local_is_refused_saying_where_the_launch_runs(make_sim, run_playbook, tmp_path):
+    sim = make_sim(dict(project_id=PROJECT, speed="instant", generate={"count": 1, "prefix": "n"}))
+    inventory = tmp_path / "remote.json"
+    inventory.write_text(json.dumps({"all": {"hosts": {"db-jump": {
+        "ansible_connection": "ssh", "ansible_host": "127.0.0.1", "ansible_port": 1,
+        "batch_launch_jobs": [task["id"] for task in sim.state()["tasks"]]}}}}))
+    run = run_playbook("launch.yml", sim, inventory=str(inventory))
+    assert run.rc != 0
+    # (the test playbook's own task after the role, which keeps the summary, does try to reach the host)
+    assert "hwcloud.drs.batch_launch : Commit, precheck, start and wait, group by group" in run.output
+    assert "runs on the controller" in run.output and "ansible_connection: local" in run.output, run.output[-3000:]
+    assert sim.request_log == []
+
+
+def test_check_and_diff_show_what_would_start_and_when(make_sim, run_playbook):
+    sim = make_sim(dict(project_id=PROJECT, speed="instant", generate={"count": 2, "prefix": "d"}))
+    ids = [task["id"] for task in sim.state()["tasks"]]
+    run = run_playbook("launch.yml", sim, {"batch_launch_jobs": ids, "batch_launch_start_time": "2099-06-01T02:00:00+00:00"},
+                       check=True, args=["--diff"])
+    assert run.rc == 0, run.output[-3000:]
+    assert "--- Group 1/1: before" in run.output and "+++ Group 1/1: after" in run.output
+    for job_id in ids:
+        assert "-%s: CONFIGURATION" % job_id in run.output
+        assert "+%s: start at 2099-06-01T02:00:00Z (4083962400000)" % job_id in run.output
+    assert [entry for entry in sim.request_log if entry["route"] in ("batch-starting", "batch-precheck")] == []

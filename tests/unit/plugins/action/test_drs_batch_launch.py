@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """drs_batch_launch against the fake DRS endpoints: its steps, its lines, its result and its failures."""
 
+import time
 from unittest import mock
 
 import pytest
@@ -30,12 +31,14 @@ def launch(token_args, monkeypatch):
         monkeypatch.setattr(module.display, "display", lambda text, *args, **kwargs: lines.append(text))
     monkeypatch.setattr(action.display, "warning", lambda text, *args, **kwargs: lines.append("WARNING: " + text))
 
-    def run(variables, check_mode=False, connection=None):
+    def run(variables, check_mode=False, connection=None, diff=False, environment=None, transport="local"):
         task = mock.MagicMock(args=dict(connection or token_args,
                                         variables=dict(dict(poll_interval=1, precheck=False), **variables)),
-                              async_val=0, check_mode=check_mode, diff=False)
-        plugin = action.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None,
+                              async_val=0, check_mode=check_mode, diff=diff)
+        plugin = action.ActionModule(task, mock.MagicMock(transport=transport), mock.MagicMock(), loader=None, templar=None,
                                      shared_loader_obj=None)
+        # the task's environment, as Ansible templates it
+        plugin._compute_environment_string = lambda raw_environment_out: raw_environment_out.update(environment or {})
         return plugin.run(task_vars={"inventory_hostname": "project-a"}), lines
 
     return run
@@ -137,3 +140,29 @@ def test_a_task_id_the_api_does_not_know_stops_the_launch_before_the_commit(drs,
     assert result["failed"] and result["summary"]["failure"]["task"] == "Read the tasks named by ID"
     assert "the API knows no status for 1 task" in result["msg"] and "0badc0de-0000-4000-8000-00000000jb21" in result["msg"]
     assert not drs.requests(ASYNC_URI + "/" + ASYNC + "/commit") and not drs.requests(START_URI)
+
+
+def test_the_tasks_environment_gives_the_connection_options_it_leaves_out(drs, launch, token_args, monkeypatch):
+    monkeypatch.delenv("HW_AUTH_TOKEN", raising=False)
+    connection = dict(token_args, auth_token=None)
+    result, _lines = launch(dict(jobs=drs.add("INCRE_TRANSFER_STARTED", 1)), connection=connection,
+                            environment={"HW_AUTH_TOKEN": token_args["auth_token"]})
+    assert not result.get("failed"), result["msg"]
+    assert token_args["auth_token"] not in repr(result)
+
+
+def test_a_host_reached_over_another_connection_is_refused_before_any_request(drs, launch):
+    result, lines = launch(dict(jobs=drs.add("CONFIGURATION", 1)), transport="ssh")
+    assert result["failed"] and "runs on the controller" in result["msg"] and "'ssh'" in result["msg"]
+    assert "ansible_connection: local" in result["msg"]
+    assert drs.server.log == [] and lines == []
+
+
+def test_diff_mode_shows_each_task_that_would_start_and_when(drs, launch):
+    started, waiting = drs.add("INCRE_TRANSFER_STARTED", 1), drs.add("CONFIGURATION", 1, start=50)
+    tomorrow = int(time.time() * 1000) + 86400000
+    result, lines = launch(dict(jobs=started + waiting, start_time=str(tomorrow)), check_mode=True, diff=True)
+    assert not result.get("failed"), result["msg"]
+    iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(tomorrow // 1000))
+    assert lines[1:] == ["--- Group 1/1: before", "+++ Group 1/1: after", "-%s: CONFIGURATION" % waiting[0],
+                         "+%s: start at %s (%d)" % (waiting[0], iso, tomorrow)]
