@@ -27,6 +27,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_plan import batch_launch_plan
 from ansible_collections.hwcloud.drs.plugins.module_utils._commit import DrsAsyncCommit
+from ansible_collections.hwcloud.drs.plugins.module_utils._context import Known
 from ansible_collections.hwcloud.drs.plugins.module_utils._job_list import DrsJobInfo
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC, ModuleFailure, secret_values
 from ansible_collections.hwcloud.drs.plugins.module_utils._precheck import NOT_NEEDED, PASSED, WOULD_START, DrsBatchPrecheck
@@ -49,6 +50,9 @@ PREFIX = "batch_launch_"
 PRECHECK_POLL_INTERVAL = 15
 # Seconds the last line of an interrupted launch waits for ansible-playbook to write its own, when both go to a file.
 LAST_LINE_GRACE = 1
+# Seconds a status the launch read stays good enough for its next step (the precheck's and the start's plan)
+# instead of reading it again; a start or retry changes it at once (see Ledger).
+KNOWN_FOR = 60
 # A task someone paused (in the console, or with drs_batch_pause) cannot reach its target until resumed.
 PAUSED = ("PAUSING", "PAUSEING")
 # Failures batch_launch_retry_failed retries (drs_batch_retry's; the others cannot be retried).
@@ -133,6 +137,7 @@ class Launch:
         self.ledger = Ledger()
         self.commits, self.unplanned = [], []
         self.retries = {}  # task ID -> retries sent for it
+        self.created = []  # IDs of the tasks this launch's commit created
         self.changed = False
         self.step = "Connect to the DRS API"
 
@@ -187,6 +192,8 @@ class Launch:
                 self.unplanned.extend(answer["job_ids"])
             else:
                 created_ids.extend(answer["job_ids"])
+                if answer["changed"]:
+                    self.created.extend(answer["job_ids"])
             self.say("Batch async job %s: %s (%s)" % (
                 async_job_id, ("to commit" if self.check_mode else "committed") if answer["changed"] else "committed before",
                 count_of(len(answer["job_ids"]), "task")))
@@ -291,7 +298,8 @@ class Launch:
     def answer(self, module_class, args):
         if self.controller is not None:
             self.controller.check()
-        answer = run_step(module_class, dict(self.connection, **args), self.check_mode, self.diff, client=self.client,
+        known = Known(self.ledger.statuses_read_since(time.monotonic() - KNOWN_FOR), self.created)
+        answer = run_step(module_class, dict(self.connection, **args), self.check_mode, self.diff, client=self.client, known=known,
                           no_log_values=self.secrets)
         self.warnings.extend(warning for warning in answer.pop("warnings", []) if warning not in self.warnings)
         for deprecation in answer.pop("deprecations", []):

@@ -33,6 +33,7 @@ class RunContext:
         self.warn = warn
         self.deprecate = deprecate
         self.warnings = self.deprecations = None
+        self.known = Known()
 
     @classmethod
     def from_module(cls, module):
@@ -58,3 +59,20 @@ class RunContext:
         context = cls(check_mode, diff, set(no_log_values), warnings.append, deprecate)
         context.warnings, context.deprecations = warnings, deprecations
         return context
+
+
+class Known:
+    """What the run that holds a step read moments ago, so that the step need not read it again:
+    ``statuses`` (task ID -> ``{id, status, error_code, error_message}``) and ``fresh`` (IDs of the
+    tasks its own commit created, which have no earlier precheck). Empty in a module process, where
+    each run starts from nothing; drs_batch_launch fills it on the controller."""
+
+    def __init__(self, statuses=None, fresh=()):
+        self.statuses = dict(statuses or {})
+        self.fresh = frozenset(fresh)
+
+    def statuses_of(self, job_ids):
+        """The known entries of ``job_ids``, in order, or None unless every one is known."""
+        if not job_ids or any(job_id not in self.statuses for job_id in job_ids):
+            return None
+        return [self.statuses[job_id] for job_id in dict.fromkeys(job_ids)]

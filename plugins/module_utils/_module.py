@@ -178,6 +178,11 @@ class DrsStep:
     def fail(self, msg, **result):
         raise ModuleFailure(dict(result, msg=msg))
 
+    def known_or_read_statuses(self, job_ids):
+        """``task_statuses`` of ``job_ids``, from what the run knows (``context.known``) when it knows them all."""
+        known = self.context.known.statuses_of(job_ids)
+        return (known, []) if known is not None else task_statuses(self.client, job_ids)
+
 
 def answer(step_class, params, context, client=None):
     """The result of ``step_class`` for ``params``, with ``client`` if one is given (else one built from

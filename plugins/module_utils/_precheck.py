@@ -15,7 +15,7 @@ import time
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._client import PRECHECK_CHUNK_SIZE
 from ansible_collections.hwcloud.drs.plugins.module_utils._module import (
-    DrsStep, InputError, check_id, task_statuses, unknown_tasks,
+    DrsStep, InputError, check_id, unknown_tasks,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import FAILED as FAILED_CLASS
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import NEEDS_START, first_of, status_class
@@ -63,8 +63,11 @@ class DrsBatchPrecheck(DrsStep):
         # Results are read only for the tasks the precheck is for: a re-run on a launched batch reads none.
         if resume is None:
             needed = self.needing_a_precheck(job_ids)
-            latest = self.client.precheck_results([job_id for job_id in job_ids if job_id in needed])
-            entries = [self.plan(job_id, latest[job_id]) if job_id in needed else not_needed(job_id) for job_id in job_ids]
+            # A task the run's own commit created has no earlier precheck to read.
+            latest = self.client.precheck_results([job_id for job_id in job_ids
+                                                   if job_id in needed and job_id not in self.context.known.fresh])
+            entries = [self.plan(job_id, latest.get(job_id, {})) if job_id in needed else not_needed(job_id)
+                       for job_id in job_ids]
             if not self.context.check_mode:
                 self.start([entry for entry in entries if entry["action"] == WOULD_START])
         else:
@@ -96,7 +99,7 @@ class DrsBatchPrecheck(DrsStep):
 
         A task that is started already, or cannot be started, needs none; DRS refuses to precheck it.
         """
-        entries, unknown = task_statuses(self.client, job_ids)
+        entries, unknown = self.known_or_read_statuses(job_ids)
         if unknown:
             raise InputError("Failed to %s: %s" % (self.action, unknown_tasks(unknown)))
         if self.params["precheck_mode"] == "forRetryJob":

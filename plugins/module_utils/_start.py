@@ -39,7 +39,8 @@ class DrsBatchStart(DrsStep):
         requests = self.requested_starts()
         check_number(self.params["chunk_size"], "chunk_size", 1, START_CHUNK_SIZE)
 
-        statuses = self.read_statuses(list(requests))
+        # The plan's statuses may be what the run read moments ago; read-backs after a refusal always read.
+        statuses = self.read_statuses(list(requests), known=True)
         results = dict((job_id, self.plan(job_id, statuses[job_id], start_time)) for job_id, start_time in requests.items())
         blocked = [entry for entry in results.values() if entry["action"] == FAILED]
         if blocked:
@@ -86,8 +87,8 @@ class DrsBatchStart(DrsStep):
             raise InputError("jobs: give at least one task ID")
         return requested
 
-    def read_statuses(self, job_ids):
-        entries, unknown = task_statuses(self.client, job_ids)
+    def read_statuses(self, job_ids, known=False):
+        entries, unknown = self.known_or_read_statuses(job_ids) if known else task_statuses(self.client, job_ids)
         if unknown:
             raise InputError("Failed to %s: %s" % (self.action, unknown_tasks(unknown)))
         return dict((entry["id"], entry) for entry in entries)

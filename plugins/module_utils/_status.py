@@ -16,7 +16,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._module import (
     DrsStep, InputError, check_id, task_statuses, unknown_tasks,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
-    AUTO, ENDED, FAILED, INCREMENTAL_TARGET, auto_target, count_by_status, count_of, describe_tasks, reached, status_class, unknown_names,
+    AUTO, ENDED, FAILED, FULL_ONLY_TARGET, INCREMENTAL_TARGET, auto_target, count_by_status, count_of, describe_tasks, reached, status_class, unknown_names,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import STATUS_WAIT_SPEC, WaitOptionError, check_wait_options
 
@@ -58,7 +58,8 @@ class DrsBatchStatus(DrsStep):
         for entry in entries:
             entry["status_class"] = status_class(entry["status"])
         with_progress = self.params["progress"] or wait_for == [AUTO]
-        if with_progress:
+        # The poll that ends a wait needs no progress: every task is past any target it could have.
+        if with_progress and not (wait_for and all(past_every_target(entry["status"], wait_for) for entry in entries)):
             self.add_progress(entries)
         result = dict(changed=False, jobs=entries, status_by_id=dict((e["id"], e["status"]) for e in entries),
                       summary=count_by_status(entries), polls=1)
@@ -133,6 +134,13 @@ class DrsBatchStatus(DrsStep):
 
 
 # -- result ------------------------------------------------------------------------------
+
+def past_every_target(status, wait_for):
+    """Whether a task in ``status`` is at or past every target it may have (with ``auto``, the target of either
+    task mode), so that its progress cannot change the verdict."""
+    targets = [FULL_ONLY_TARGET, INCREMENTAL_TARGET] if wait_for == [AUTO] else wait_for
+    return all(reached(status, target) for target in targets)
+
 
 def seconds_or_percent(value):
     """A whole number from the API's numeric strings ("64", "64%", "12.5"); None for anything else."""

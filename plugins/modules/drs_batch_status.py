@@ -77,6 +77,8 @@ options:
     description:
       - Also read each task's transfer progress (percent, remaining time, incremental delay, task mode).
       - Always on with O(wait_for=auto), which needs the task mode.
+      - Not read when every task is at or past any target it could have (the read that ends a wait) - the progress
+        cannot change the verdict then, and RV(jobs[].progress) and its siblings are left out.
     type: bool
     default: false
   rpo_rto_max:
@@ -161,22 +163,22 @@ jobs:
       sample: Full migration failed.
     task_mode:
       description: C(FULL_TRANS), C(INCR_TRANS) or C(FULL_INCR_TRANS); null when unknown.
-      returned: with O(progress) or O(wait_for=auto)
+      returned: with O(progress) or O(wait_for=auto), unless every task is past its target
       type: str
       sample: FULL_INCR_TRANS
     progress:
       description: Percent of the full transfer done; null when DRS gives none.
-      returned: with O(progress) or O(wait_for=auto)
+      returned: with O(progress) or O(wait_for=auto), unless every task is past its target
       type: int
       sample: 64
     remaining_time:
       description: Seconds DRS expects the full transfer still to take; null when it gives none.
-      returned: with O(progress) or O(wait_for=auto)
+      returned: with O(progress) or O(wait_for=auto), unless every task is past its target
       type: int
       sample: 1260
     incre_trans_delay:
       description: Seconds the incremental transfer lags behind the source; null before it runs.
-      returned: with O(progress) or O(wait_for=auto)
+      returned: with O(progress) or O(wait_for=auto), unless every task is past its target
       type: int
       sample: 2
     target:

@@ -29,12 +29,13 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._module import (
 )
 
 
-def run_step(step_class, args, check_mode=False, diff=False, client=None, no_log_values=()):
+def run_step(step_class, args, check_mode=False, diff=False, client=None, no_log_values=(), known=None):
     """The answer of ``step_class`` (a DrsStep) to ``args``: its result, or ``failed`` and ``msg``, as its
     module would give it, with ``warnings`` and ``deprecations`` as plain messages and dicts.
 
     ``client``, from ``connect()``, is shared by the runs of one launch; ``no_log_values`` are
-    masked in the answer as well as the run's own.
+    masked in the answer as well as the run's own; ``known`` (a ``Known``) is what the launch read
+    moments ago, which the step then need not read again.
     """
     if not HAS_REQUESTS:
         return dict(failed=True, msg=missing_required_lib("requests"))
@@ -42,6 +43,8 @@ def run_step(step_class, args, check_mode=False, diff=False, client=None, no_log
         params, context = checked(step_class, args, check_mode, diff, no_log_values)
     except ModuleFailure as failure:
         return dict(failure.result, failed=True)
+    if known is not None:
+        context.known = known
     try:
         result = answer(step_class, params, context, client)
     except ModuleFailure as failure:

@@ -62,6 +62,10 @@ class Wait:
         """The line for the read that ends the wait, or None for none."""
         return None
 
+    def read_again_at_once(self, answer):
+        """Whether the next read comes without the pause of an interval."""
+        return False
+
     def timed_out(self, answer, waiter):
         raise NotImplementedError
 
@@ -118,7 +122,8 @@ def poll(wait, args, read, say=None, answered_before=False):
         if not waiter.another_poll_fits():
             return wait.timed_out(answer, waiter)
         say("%s after %s: %s" % (label, duration(waiter.elapsed()), wait.progress_line(answer, args)))
-        waiter.pause()
+        if not wait.read_again_at_once(answer):
+            waiter.pause()
 
 
 def outage_failure(answer, waiter, label):

@@ -30,6 +30,14 @@ class Ledger:
 
     def __init__(self):
         self.tasks = {}
+        self.read_at = {}  # task ID -> time.monotonic() of its last status read
+
+    def statuses_read_since(self, moment):
+        """Task ID -> ``{id, status, error_code, error_message}`` of each task whose status was read at or
+        after ``moment`` (``time.monotonic()``)."""
+        return dict((job_id, dict(id=job_id, status=task["status"], error_code=task["error_code"],
+                                  error_message=task["error_msg"]))
+                    for job_id, task in self.tasks.items() if task["status"] and self.read_at.get(job_id, -1) >= moment)
 
     def task(self, job_id):
         return self.tasks.setdefault(job_id, dict(job_id=job_id, name=None, action=None, status_before=None, status=None,
@@ -48,10 +56,12 @@ class Ledger:
 
     def read(self, jobs):
         """drs_batch_status's ``jobs``: statuses and, where read, progress, delays and errors."""
+        now = time.monotonic()
         for entry in jobs:
             task = self.task(entry["id"])
             task.update((key, entry[key]) for key in STATUS_FIELDS if key in entry)
             task.update(error_code=entry.get("error_code"), error_msg=entry.get("error_message"))
+            self.read_at[entry["id"]] = now
 
     def prechecked(self, results):
         """drs_batch_precheck's ``results``: each task's precheck result (passed, failed, running or none)."""
@@ -62,6 +72,7 @@ class Ledger:
         """drs_batch_start's ``results``: what the start did, and the status it read just before."""
         for entry in results:
             task = self.task(entry["job_id"])
+            self.read_at.pop(entry["job_id"], None)  # a start changes the status: the one read before is stale
             task.update(action=entry.get("action"), status_before=entry.get("status_before"),
                         start_time=entry.get("start_time"), error_code=entry.get("error_code"),
                         error_msg=entry.get("error_msg"))
@@ -74,6 +85,7 @@ class Ledger:
         for entry in results:
             if entry.get("action") == "retried":
                 task = self.task(entry["job_id"])
+                self.read_at.pop(entry["job_id"], None)
                 task["retries"] += 1
                 task.update(status=entry.get("status_before") or task["status"], error_code=None, error_msg=None)
 

@@ -8,7 +8,7 @@
 Used by both modules' action plugins and by drs_batch_launch. Private to this collection; not a public API.
 """
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._precheck import PASSED, RUNNING
+from ansible_collections.hwcloud.drs.plugins.module_utils._precheck import PASSED, RUNNING, STARTED
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_of, describe_tasks, first_of
 from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import PRECHECK_WAIT_SPEC, STATUS_WAIT_SPEC
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import Wait, duration
@@ -100,6 +100,12 @@ class PrecheckWait(Wait):
                                  replaced_precheck_id=entry["replaced_precheck_id"])
                             for entry in previous_answer["results"]]
         return args if self._resume is None else dict(args, resume=self._resume)
+
+    def read_again_at_once(self, answer):
+        """Right after the first read started prechecks: a quick precheck (a small task, a simulator) is over by
+        the next read, which then ends the wait a whole interval sooner; a slow one costs this one read."""
+        first_read = self._resume is None  # the plan is resumed from the read after it
+        return first_read and any(entry["action"] == STARTED for entry in answer["results"])
 
     def progress_line(self, answer, args):
         """``precheck 3 of 5 tasks passed, 2 running (40% done at least) | pass rate 96% lowest``"""

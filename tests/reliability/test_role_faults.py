@@ -109,7 +109,11 @@ def test_500_tasks_launch_under_20_percent_faults_on_every_route(make_sim, run_p
     assert_launched_once(sim, 500)
     assert faults >= 0.15 * calls, "faults fired on %d of %d calls" % (faults, calls)
     faulted_routes = set(entry["route"] for entry in sim.request_log if entry["fault"])
-    assert faulted_routes == set(READ_ROUTES + WRITE_ROUTES), faulted_routes
+    called = set(entry["route"] for entry in sim.request_log)
+    # every route the launch used met faults; at speed instant a wait ends at its first poll (or the one after a
+    # fault), which reads no progress, so batch-progress may not be called at all
+    assert faulted_routes == called & set(READ_ROUTES + WRITE_ROUTES), (faulted_routes, called)
+    assert set(READ_ROUTES + WRITE_ROUTES) - called <= {"batch-progress"}, called
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds the run's processes through /proc")
