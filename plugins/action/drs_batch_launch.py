@@ -20,12 +20,9 @@ import stat
 import time
 from collections import Counter
 
-import yaml
-
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_plan import batch_launch_plan
 from ansible_collections.hwcloud.drs.plugins.module_utils._commit import DrsAsyncCommit
 from ansible_collections.hwcloud.drs.plugins.module_utils._context import Known
 from ansible_collections.hwcloud.drs.plugins.module_utils._job_list import DrsJobInfo
@@ -35,6 +32,7 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._retry import DrsBatch
 from ansible_collections.hwcloud.drs.plugins.module_utils._start import DrsBatchStart
 from ansible_collections.hwcloud.drs.plugins.module_utils._status import DrsBatchStatus
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import ENDED, FAILED, count_of, status_class
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._launch_plan import arranged, launch_plan
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._in_process import connect, masked, run_step
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import poll
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._summary import Ledger, launch_summary
@@ -43,9 +41,6 @@ from ansible_collections.hwcloud.drs.plugins.plugin_utils._waits import Precheck
 display = Display()
 
 ARGUMENT_SPEC = dict(variables=dict(type="dict", required=True), **CONNECTION_ARGUMENT_SPEC)
-# The role's defaults, for the variables a task of this module leaves out: one place for them.
-ROLE_DEFAULTS = os.path.join(os.path.dirname(__file__), "..", "..", "roles", "batch_launch", "defaults", "main.yml")
-PREFIX = "batch_launch_"
 # A precheck takes seconds to minutes: read it at least this often whatever the wait's interval.
 PRECHECK_POLL_INTERVAL = 15
 # Seconds the last line of an interrupted launch waits for ansible-playbook to write its own, when both go to a file.
@@ -125,8 +120,7 @@ class Controller:
 class Launch:
     """The steps of one launch, in order; the ledger keeps what each read of each task."""
 
-    def __init__(self, variables, plan, connection, check_mode, diff, say=None, controller=None):
-        self.variables = variables
+    def __init__(self, plan, connection, check_mode, diff, say=None, controller=None):
         self.plan = plan
         self.connection = connection
         self.client, self.secrets, self.warnings = None, set(), []
@@ -201,8 +195,7 @@ class Launch:
 
     def arrange(self, found_ids):
         async_task_ids = [job_id for commit in self.commits for job_id in commit["job_ids"]]
-        return batch_launch_plan(self.variables, async_task_ids=async_task_ids + found_ids,
-                                 unplanned=self.unplanned)["groups"]
+        return arranged(self.plan["groups"], async_task_ids + found_ids, self.unplanned)
 
     def launch_group(self, index, count, group):
         number, label = index + 1, "Group %d/%d" % (index + 1, count)
@@ -327,13 +320,6 @@ class Launch:
         return dict(task=failed.step, msg=self.ledger.with_names(failed.msg or "failed without a message"))
 
 
-def role_defaults():
-    """The defaults of the batch_launch role, without their prefix and without the connection."""
-    with open(ROLE_DEFAULTS, encoding="utf-8") as defaults:
-        values = yaml.safe_load(defaults)
-    return dict((name[len(PREFIX):], value) for name, value in values.items() if name != PREFIX + "connection")
-
-
 def retries_text(count):
     return "%d %s" % (count, "retry" if count == 1 else "retries")
 
@@ -393,8 +379,7 @@ class ActionModule(ActionBase):
         del tmp
         began = time.time()
         args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
-        variables = dict(role_defaults(), **args["variables"])
-        plan = batch_launch_plan(variables)
+        plan = launch_plan(args["variables"])
         if plan["errors"]:
             result.update(failed=True, msg="The batch_launch role cannot start: %s" % "; ".join(plan["errors"]))
             return result
@@ -411,7 +396,7 @@ class ActionModule(ActionBase):
         connection = with_environment(dict((name, args[name]) for name in CONNECTION_ARGUMENT_SPEC), task_environment)
         say = labelled(display.display, task_vars)
         with Controller() as controller:
-            launch = Launch(variables, plan, connection, bool(self._task.check_mode), bool(self._task.diff), say=say,
+            launch = Launch(plan, connection, bool(self._task.check_mode), bool(self._task.diff), say=say,
                             controller=controller)
             failure = None
             try:

@@ -45,12 +45,11 @@ attributes:
 options:
   variables:
     description:
-      - The variables of the C(hwcloud.drs.batch_launch) role without their C(batch_launch_) prefix
-        (C(async_job_ids), C(jobs), C(job_groups), C(job_filter), C(start_time), C(target_status),
-        C(wait_timeout), C(poll_interval), C(commit_wait_timeout), C(outage_tolerance), C(retry_failed), C(rpo_rto_max),
-        C(precheck), C(precheck_timeout), C(set_stats)), as the role documents them; strings as AWX surveys
-        and C(-e) give them are converted, and a variable left out has the role's default.
-      - The connection options are this task's own options, not part of O(variables).
+      - The variables of the C(hwcloud.drs.batch_launch) role without their C(batch_launch_) prefix, as the role
+        documents them; the role passes every C(batch_launch_*) variable its task sees. A name that is not a
+        variable of the role is refused with the closest one; strings as AWX surveys and C(-e) give them are
+        converted; a variable left out has the role's default.
+      - The connection options are this task's own options; C(connection) in O(variables) is only checked.
     type: dict
     required: true
 seealso:

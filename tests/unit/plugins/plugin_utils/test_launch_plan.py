@@ -7,7 +7,11 @@ import time
 
 import pytest
 
-from ansible_collections.hwcloud.drs.plugins.filter.batch_launch_plan import batch_launch_plan
+import os
+
+import yaml
+
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._launch_plan import PREFIX, VARIABLES, arranged, launch_plan
 
 A = "3c9e1f7a-5b2d-4e8c-9a10-7d6f2e4bjb21"
 B = "8d2a6c4e-1f9b-4a7d-b3e5-0c8f5a2djb21"
@@ -15,13 +19,11 @@ C = "9a470239-2308-4bb5-a6bc-1040402fjb21"
 ASYNC = "6f1c9a52-3d7e-4b8a-9c21-5e0d4f7a8b61"
 FUTURE_MS = str(int((time.time() + 86400) * 1000))
 
-DEFAULTS = dict(async_job_ids=[], jobs=[], job_groups=[], start_time=None, target_status="auto", wait_timeout=86400,
-                poll_interval=60, commit_wait_timeout=1800, outage_tolerance=600, retry_failed=0, rpo_rto_max=60, connection={},
-                job_filter={}, precheck=True, precheck_timeout=900, set_stats=True)
+DEFAULTS = VARIABLES
 
 
 def plan(**variables):
-    return batch_launch_plan(dict(DEFAULTS, **variables))
+    return launch_plan(dict(DEFAULTS, **variables))
 
 
 def test_defaults_with_jobs_plan_one_group():
@@ -37,7 +39,7 @@ def test_defaults_with_jobs_plan_one_group():
     (dict(jobs="%s,%s" % (A, B)), dict(groups=[{"jobs": [A, B], "ids": [A, B]}])),
     (dict(jobs=" %s  %s " % (A, B)), dict(groups=[{"jobs": [A, B], "ids": [A, B]}])),
     (dict(jobs='["%s", "%s"]' % (A, B)), dict(groups=[{"jobs": [A, B], "ids": [A, B]}])),
-    (dict(async_job_ids=ASYNC), dict(async_job_ids=[ASYNC], groups=[])),
+    (dict(async_job_ids=ASYNC), dict(async_job_ids=[ASYNC], groups=[{"jobs": [], "ids": []}])),
     (dict(job_groups="%s; %s,%s" % (A, B, C)), dict(groups=[{"jobs": [A], "ids": [A]}, {"jobs": [B, C], "ids": [B, C]}])),
     (dict(job_groups='[["%s"], ["%s"]]' % (A, B)), dict(groups=[{"jobs": [A], "ids": [A]}, {"jobs": [B], "ids": [B]}])),
     (dict(jobs=A, poll_interval="2.5", wait_timeout="3600", outage_tolerance="0", rpo_rto_max="30", commit_wait_timeout="60"),
@@ -45,7 +47,7 @@ def test_defaults_with_jobs_plan_one_group():
     (dict(jobs=A, set_stats="false"), dict(set_stats=False)),
     (dict(jobs=A, set_stats="yes"), dict(set_stats=True)),
     (dict(job_filter={"name": "orders-*", "status": "CONFIGURATION", "tags": None}),
-     dict(job_filter={"name": "orders-*", "status": "CONFIGURATION"}, groups=[])),
+     dict(job_filter={"name": "orders-*", "status": "CONFIGURATION"}, groups=[{"jobs": [], "ids": []}])),
     (dict(jobs=A, precheck="false", precheck_timeout="60"), dict(precheck=False, precheck_timeout=60)),
     (dict(job_filter="name=orders-*"), dict(job_filter={"name": "orders-*"})),
     (dict(jobs=A, start_time=" %s " % FUTURE_MS), dict(start_time=FUTURE_MS)),
@@ -115,17 +117,41 @@ def test_every_problem_is_reported_at_once():
 
 
 def test_an_empty_first_group_is_for_the_committed_tasks():
-    result = batch_launch_plan(dict(DEFAULTS, async_job_ids=[ASYNC], job_groups=[[], [B]]), async_task_ids=[A, B])
-    assert result["errors"] == [] and [group["ids"] for group in result["groups"]] == [[A], [B]]
+    result = plan(async_job_ids=[ASYNC], job_groups=[[], [B]])
+    assert result["errors"] == [] and [group["ids"] for group in arranged(result["groups"], [A, B])] == [[A], [B]]
 
 
 def test_committed_tasks_join_the_first_group_unless_a_group_names_them():
-    result = batch_launch_plan(dict(DEFAULTS, async_job_ids=[ASYNC], job_groups=[[A], [B]]), async_task_ids=[A, B, C, C])
-    assert [group["ids"] for group in result["groups"]] == [[A, C], [B]]
+    result = plan(async_job_ids=[ASYNC], job_groups=[[A], [B]])
+    assert [group["ids"] for group in arranged(result["groups"], [A, B, C, C])] == [[A, C], [B]]
 
 
 def test_check_mode_leaves_out_tasks_that_exist_only_after_a_commit():
-    result = batch_launch_plan(dict(DEFAULTS, async_job_ids=[ASYNC], job_groups=[[A, {"job_id": C, "start_time": FUTURE_MS}],
-                                                                                 [B]]),
-                               async_task_ids=[A, B], unplanned=[B, C])
-    assert result["groups"] == [{"jobs": [A], "ids": [A]}]
+    result = plan(async_job_ids=[ASYNC], job_groups=[[A, {"job_id": C, "start_time": FUTURE_MS}], [B]])
+    assert arranged(result["groups"], [A, B], unplanned=[B, C]) == [{"jobs": [A], "ids": [A]}]
+
+
+def test_a_name_that_is_not_a_variable_of_the_role_is_refused_with_the_closest_one():
+    errors = plan(jobs=A, job_group=B, poll_intervall="5", read_retries="3")["errors"]
+    assert "batch_launch_job_group: not a variable of this role; did you mean batch_launch_job_groups?" in errors
+    assert "batch_launch_poll_intervall: not a variable of this role; did you mean batch_launch_poll_interval?" in errors
+    assert any(error.startswith("batch_launch_read_retries: not a variable of this role (its variables: batch_launch_")
+               for error in errors), errors
+    # a typo as the only input is named, not "Nothing to launch"
+    assert launch_plan(dict(job=A))["errors"] == [
+        "batch_launch_job: not a variable of this role; did you mean batch_launch_jobs?"]
+
+
+ROLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "roles", "batch_launch")
+
+
+def test_the_roles_defaults_and_argument_specs_are_the_variables_declared_here():
+    """One list of the role's variables: its defaults file and argument specs agree with VARIABLES."""
+    with open(os.path.join(ROLE, "defaults", "main.yml")) as handle:
+        defaults = yaml.safe_load(handle)
+    with open(os.path.join(ROLE, "meta", "argument_specs.yml")) as handle:
+        options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    declared = dict((PREFIX + name, default) for name, default in VARIABLES.items())
+    assert defaults == declared
+    assert sorted(options) == sorted(declared)
+    assert dict((name, option.get("default")) for name, option in options.items()) == declared

@@ -3,56 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-DOCUMENTATION = r"""
-name: batch_launch_plan
-short_description: Check the variables of the batch_launch role and arrange its launch groups
-version_added: 0.2.0
-description:
-  - Used by the C(hwcloud.drs.batch_launch) role before its first write, so that every input is checked,
-    and every problem named by its role variable, before anything is committed or started.
-  - Takes the values as AWX surveys and C(-e key=value) give them too - a comma- or space-separated string of
-    IDs for a list, a numeric string for a number, C(true)/C(false) strings for a flag.
-  - Not meant for playbooks; its input and output follow the role.
-author:
-  - hwcloud.drs maintainers (@hwcloud-drs)
-options:
-  _input:
-    description: The role's variables, without their C(batch_launch_) prefix.
-    type: dict
-    required: true
-  async_task_ids:
-    description:
-      - The task IDs inside the committed batch async jobs and those the job filter found. They join the
-        first group, except those that a group names.
-    type: list
-    elements: str
-    default: []
-  unplanned:
-    description:
-      - Task IDs to leave out of every group - in check mode, the tasks of async jobs not committed yet.
-    type: list
-    elements: str
-    default: []
-  variable_names:
-    description:
-      - The names of every variable the task sees that starts with C(batch_launch_) (from the play, the inventory,
-        C(-e) and the role's C(vars)). A name the role does not know is an error, with the closest known name, so
-        that a typo cannot launch fewer tasks than meant.
-    type: list
-    elements: str
-    default: []
-"""
+"""The batch_launch role's variables - the one list of them, with their defaults - and their check and plan.
 
-EXAMPLES = r"""
-- name: Check the inputs and plan the launch
-  ansible.builtin.set_fact:
-    plan: "{{ {'async_job_ids': batch_launch_async_job_ids, 'jobs': batch_launch_jobs} | hwcloud.drs.batch_launch_plan }}"
-"""
-
-RETURN = r"""
-_value:
-  description: The checked and converted values, the launch groups, and C(errors) (empty when all is well).
-  type: dict
+Every value is checked before the first request, each problem named by its variable, so that an operator
+fixes them in one go; values come as AWX surveys and ``-e key=value`` give them too (a comma- or
+space-separated string of IDs for a list, a numeric string for a number, ``true``/``false`` strings for
+a flag). A ``batch_launch_*`` variable not listed here is refused with the closest known name: a typo
+must not launch fewer tasks than meant. The role's ``defaults/main.yml`` and ``meta/argument_specs.yml``
+agree with ``VARIABLES`` (a unit test holds them to it). Private to this collection; not a public API.
 """
 
 import difflib
@@ -60,7 +18,6 @@ import json
 import math
 import re
 
-from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
@@ -72,6 +29,12 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import (
 )
 
 PREFIX = "batch_launch_"
+# The role's variables without their prefix, and their defaults (as in the role's defaults/main.yml).
+VARIABLES = dict(
+    async_job_ids=[], jobs=[], job_groups=[], job_filter={}, start_time=None, target_status="auto", wait_timeout=86400,
+    poll_interval=60, commit_wait_timeout=1800, outage_tolerance=600, retry_failed=0, rpo_rto_max=60, precheck=True,
+    precheck_timeout=900, connection={}, set_stats=True,
+)
 # More retries of a task that keeps failing only hide its cause.
 MAX_RETRY_FAILED = 10
 # The filters of hwcloud.drs.drs_job_info that batch_launch_job_filter takes, and their types.
@@ -234,16 +197,17 @@ class Plan:
         return selected
 
     def unknown_names(self, names):
-        """Every C(batch_launch_) variable that is not one of the role's: most likely a typo of one."""
-        known = sorted(PREFIX + name for name in self.variables)
-        for name in sorted(set(names) - set(known)):
+        """Every name that is not one of the role's variables: most likely a typo of one."""
+        for name in sorted(set(names) - set(VARIABLES)):
             # Compared without the prefix every name shares, which would make any two look alike.
-            closest = difflib.get_close_matches(name[len(PREFIX):], sorted(self.variables), n=1, cutoff=0.6)
-            self.errors.append("%s: not a variable of this role%s" % (
-                name, "; did you mean %s%s?" % (PREFIX, closest[0]) if closest else " (its variables: %s)" % ", ".join(known)))
+            closest = difflib.get_close_matches(name, sorted(VARIABLES), n=1, cutoff=0.6)
+            self.errors.append("%s%s: not a variable of this role%s" % (
+                PREFIX, name, "; did you mean %s%s?" % (PREFIX, closest[0]) if closest
+                else " (its variables: %s)" % ", ".join(PREFIX + known for known in sorted(VARIABLES))))
 
     def connection(self):
-        """Checked only: the role's tasks pass batch_launch_connection itself, so no secret is copied into a fact."""
+        """Checked only: the launch takes the connection options as its own options (the role sets them as its
+        module_defaults), so no secret is copied into a variable."""
         value = self.variables.get("connection") or {}
         if not isinstance(value, dict):
             self.error("connection", "must be a mapping of connection options (endpoint, region, project_id, ...), "
@@ -256,11 +220,11 @@ class Plan:
                        % (", ".join(unknown), ", ".join(sorted(CONNECTION_ARGUMENT_SPEC))))
 
 
-def batch_launch_plan(variables, async_task_ids=None, unplanned=None, variable_names=None):
-    if not isinstance(variables, dict):
-        raise AnsibleFilterError("batch_launch_plan expects the role's variables as a mapping")
-    plan = Plan(variables)
-    plan.unknown_names(variable_names or [])
+def launch_plan(variables):
+    """The checked and converted values of the role's ``variables`` (without their prefix; those left out
+    take their default), the launch groups as named by the variables, and ``errors`` (empty when all is well)."""
+    plan = Plan(dict(VARIABLES, **variables))
+    plan.unknown_names(variables)
     plan.connection()
     async_job_ids = plan.ids("async_job_ids")
     groups = plan.groups()
@@ -282,14 +246,22 @@ def batch_launch_plan(variables, async_task_ids=None, unplanned=None, variable_n
     if not async_job_ids and not any(group["ids"] for group in groups) and not result["job_filter"] and not plan.errors:
         plan.errors.append("Nothing to launch: set %sasync_job_ids, %sjobs, %sjob_groups or %sjob_filter (an empty "
                            "survey answer leaves them empty)" % (PREFIX, PREFIX, PREFIX, PREFIX))
+    result.update(groups=groups, errors=plan.errors)
+    return result
+
+
+def arranged(groups, async_task_ids=(), unplanned=()):
+    """The launch groups of a plan once the tasks of the committed async jobs and of the job filter are known:
+    those ``async_task_ids`` no group names join the first group; ``unplanned`` (check mode, the tasks of async
+    jobs not committed yet) leave every group; empty groups go."""
     named = set(job_id for group in groups for job_id in group["ids"])
-    extra = [job_id for job_id in dict.fromkeys(async_task_ids or []) if job_id not in named]
+    extra = [job_id for job_id in dict.fromkeys(async_task_ids) if job_id not in named]
+    groups = list(groups)
     if groups:
         groups[0] = dict(jobs=groups[0]["jobs"] + extra, ids=groups[0]["ids"] + extra)
     if unplanned:
         groups = [without(group, set(unplanned)) for group in groups]
-    result.update(groups=[group for group in groups if group["ids"]], errors=plan.errors)
-    return result
+    return [group for group in groups if group["ids"]]
 
 
 def without(group, task_ids):
@@ -326,8 +298,3 @@ def as_groups(value):
             return [as_list(group) if isinstance(group, str) else group for group in parsed]
         return [as_list(part) for part in text.split(";") if part.strip()]
     return as_list(value)
-
-
-class FilterModule:
-    def filters(self):
-        return {"batch_launch_plan": batch_launch_plan}
