@@ -291,7 +291,9 @@ class Launch:
     def answer(self, module_class, args):
         if self.controller is not None:
             self.controller.check()
-        known = Known(self.ledger.statuses_read_since(time.monotonic() - KNOWN_FOR), self.created)
+        # Only the steps that plan by statuses use them; a poll of a long wait need not gather 10,000 of them.
+        known = Known(self.ledger.statuses_read_since(time.monotonic() - KNOWN_FOR), self.created) \
+            if module_class in (DrsBatchPrecheck, DrsBatchStart) else None
         answer = run_step(module_class, dict(self.connection, **args), self.check_mode, self.diff, client=self.client, known=known,
                           no_log_values=self.secrets)
         self.warnings.extend(warning for warning in answer.pop("warnings", []) if warning not in self.warnings)
