@@ -187,6 +187,19 @@ def test_no_delay_read_without_a_threshold(make_sim):
     assert "batch-progress" not in routes(sim)
 
 
+def test_names_stay_unknown_when_the_task_list_refuses_ids(make_sim, caplog):
+    sim = make_sim(world(task(FIRST, "orders-1", "FULL_TRANSFER_FAILED")))
+    refusal = {"error_code": "DRS.10000004", "error_msg": "Invalid parameter: name."}
+    sim.inject_fault(route="list-jobs", kind="status", status=400, body=refusal)
+    watch = Watch(source_args(sim, jobs=[FIRST]))
+    event = only(watch.poll())
+    assert (event["id"], event["name"], event["status"]) == (FIRST, None, "FULL_TRANSFER_FAILED")
+    assert watch.poll() == []
+    assert routes(sim) == {"list-jobs": 1, "batch-status": 2}
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert len(warnings) == 1 and warnings[0].startswith("The task names stay unknown: the task list refused to look up")
+
+
 def test_requests_per_poll_at_250_tasks(make_sim):
     sim = make_sim(world(generate={"count": 250, "prefix": "bench"}))
     ids = [entry["id"] for entry in sim.state()["tasks"]]
