@@ -278,6 +278,26 @@ def test_the_pause_after_failures_stops_growing(make_sim, monkeypatch):
     assert script.pauses == [60, 120, 120, 120, 120, 120, 120, 120, 120, 120]
 
 
+def test_a_failed_poll_lets_go_of_what_it_read(make_sim, monkeypatch):
+    """The exceptions of a failed poll keep no frame (and so none of the tasks read before the failure)."""
+    sim = make_sim(world(generate={"count": 300, "prefix": "bench"}))
+    sim.inject_fault(route="list-jobs", kind="status", status=503, calls=[2])
+    failures = []
+    real_release = drs_job_status.release
+
+    def release(exc):
+        failures.append(exc)
+        real_release(exc)
+
+    monkeypatch.setattr(drs_job_status, "release", release)
+    run_source(monkeypatch, source_args(sim, job_filter={"name": "bench-*"}), Script(None))
+    assert len(failures) == 1 and "HTTP 503" in str(failures[0])
+    chain = [failures[0]]
+    while chain[-1].__context__ is not None:
+        chain.append(chain[-1].__context__)
+    assert all(exc.__traceback__ is None for exc in chain)
+
+
 def test_the_pause_of_an_outage_of_days():
     assert drs_job_status.backoff(5, 1) == 10
     assert drs_job_status.backoff(5, 100000) == 120
