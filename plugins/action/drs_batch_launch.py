@@ -31,7 +31,9 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._precheck import NOT_N
 from ansible_collections.hwcloud.drs.plugins.module_utils._retry import DrsBatchRetry
 from ansible_collections.hwcloud.drs.plugins.module_utils._start import DrsBatchStart
 from ansible_collections.hwcloud.drs.plugins.module_utils._status import DrsBatchStatus
-from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import ENDED, FAILED, count_of, status_class
+from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
+    ENDED, FAILED, PAUSED, RETRYABLE, count_of, status_class,
+)
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._launch_plan import arranged, launch_plan
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._in_process import connect, masked, run_step
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import poll
@@ -48,10 +50,6 @@ LAST_LINE_GRACE = 1
 # Seconds a status the launch read stays good enough for its next step (the precheck's and the start's plan)
 # instead of reading it again; a start or retry changes it at once (see Ledger).
 KNOWN_FOR = 60
-# A task someone paused (in the console, or with drs_batch_pause) cannot reach its target until resumed.
-PAUSED = ("PAUSING", "PAUSEING")
-# Failures batch_launch_retry_failed retries (drs_batch_retry's; the others cannot be retried).
-RETRYABLE = ("START_JOB_FAILED", "FULL_TRANSFER_FAILED", "INCRE_TRANSFER_FAILED", "CHILD_TRANSFER_FAILED")
 
 
 class StepFailed(Exception):
@@ -232,8 +230,9 @@ class Launch:
                 self.say(self.ledger.with_names(line))
 
     def retry_failed(self, number, label, step, answer):
-        """Tasks that failed while starting or transferring are retried (a forRetryJob precheck, then the retry),
-        each up to batch_launch_retry_failed times; any other failure ends the launch at ``step``."""
+        """Tasks that failed while starting or transferring (RETRYABLE, drs_batch_retry's) are retried (a forRetryJob
+        precheck, then the retry), each up to batch_launch_retry_failed times; any other failure ends the launch at
+        ``step``."""
         stopped = [entry for entry in answer.get("jobs") or [] if status_class(entry.get("status")) in (FAILED, ENDED)]
         retryable = [entry["id"] for entry in stopped if entry["status"] in RETRYABLE]
         exhausted = [job_id for job_id in retryable if self.retries.get(job_id, 0) >= self.plan["retry_failed"]]
@@ -278,7 +277,8 @@ class Launch:
                     say=self.say, answered_before=True)
 
     def paused(self, answer):
-        """A status read that finds a task paused fails: the launch cannot end until someone resumes it."""
+        """A status read that finds a task paused (in the console, or with drs_batch_pause) fails: the launch
+        cannot end until someone resumes it."""
         paused = [entry["id"] for entry in answer.get("jobs") or [] if entry.get("status") in PAUSED]
         if not paused or answer.get("failed"):
             return answer
@@ -289,8 +289,6 @@ class Launch:
                        ", ".join(self.ledger.describe(job_id) for job_id in paused))))
 
     def answer(self, module_class, args):
-        if self.controller is not None:
-            self.controller.check()
         # Only the steps that plan by statuses use them; a poll of a long wait need not gather 10,000 of them.
         known = Known(self.ledger.statuses_read_since(time.monotonic() - KNOWN_FOR), self.created) \
             if module_class in (DrsBatchPrecheck, DrsBatchStart) else None

@@ -11,6 +11,7 @@ Private to this collection; not a public API.
 import re
 import time
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._retry import RETRIED
 from ansible_collections.hwcloud.drs.plugins.module_utils._start import ACTIONS
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import count_by_status, count_of, status_class
 
@@ -83,7 +84,7 @@ class Ledger:
     def retried(self, results):
         """drs_batch_retry's ``results``: each retry counted on its task."""
         for entry in results:
-            if entry.get("action") == "retried":
+            if entry.get("action") == RETRIED:
                 task = self.task(entry["job_id"])
                 self.read_at.pop(entry["job_id"], None)
                 task["retries"] += 1
@@ -108,7 +109,8 @@ def launch_summary(began, check_mode, ledger, commits=(), unplanned=(), failure=
     ``unplanned`` (task IDs check mode could not plan before a commit) and ``failure`` (``task`` and ``msg``)
     when the launch failed or was interrupted."""
     # A task check mode could plan only after a commit is in ``unplanned``, not among the tasks.
-    tasks = [dict(task) for task in ledger.tasks.values() if task["job_id"] not in set(unplanned)]
+    unplanned_ids = set(unplanned)
+    tasks = [dict(task) for task in ledger.tasks.values() if task["job_id"] not in unplanned_ids]
     counts = dict((action, sum(1 for task in tasks if task.get("action") == action)) for action in ACTIONS)
     counts["retried"] = sum(task["retries"] for task in tasks)
     summary = dict(
