@@ -3,13 +3,16 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""``hwcloud.drs.drs_batch_launch``: the batch_launch role's launch as one task, on the controller.
+"""``hwcloud.drs.drs_batch_launch``: one step of the batch_launch role's launch per task, on the controller.
 
-Each step is one module's step (module_utils: drs_job_info's, drs_async_commit's, drs_batch_status's,
-drs_batch_precheck's, drs_batch_start's) run in this process with the task's connection options,
-so that the per-task data of 10,000 tasks stays in Python from one step to the next and goes
-through Ansible's result handling once, in the summary. Each step prints its line (a wait one
-line per poll); a failed step ends the launch, and the summary says which and why.
+The role's tasks are the launch's steps: ``plan`` (check the role's variables), ``find``, ``commit``,
+then per group ``precheck``, ``start`` and ``wait``, and ``summary``. Each step runs a module's step
+(module_utils: drs_job_info's, drs_async_commit's, drs_batch_status's, drs_batch_precheck's,
+drs_batch_start's, drs_batch_retry's) in this process with the task's connection options and prints its
+lines (a wait one line per poll). What the steps read of 10,000 tasks goes from one step to the next in a
+file of the launch in Ansible's local temporary directory (removed when ansible-playbook ends), not
+through Ansible's results: each task returns only what the role's next tasks need, and ``summary`` the
+summary, which it also publishes with set_stats.
 """
 
 import difflib
@@ -17,9 +20,11 @@ import json
 import os
 import signal
 import stat
+import tempfile
 import time
 from collections import Counter
 
+from ansible import constants as C
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -37,12 +42,22 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._launch_plan import arranged, launch_plan
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._in_process import connect, masked, run_step
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._polling import poll
-from ansible_collections.hwcloud.drs.plugins.plugin_utils._summary import Ledger, launch_summary
+from ansible_collections.hwcloud.drs.plugins.plugin_utils._summary import Ledger, launch_summary, message
 from ansible_collections.hwcloud.drs.plugins.plugin_utils._waits import PrecheckWait, StatusWait
 
 display = Display()
 
-ARGUMENT_SPEC = dict(variables=dict(type="dict", required=True), **CONNECTION_ARGUMENT_SPEC)
+# The launch's steps, in the order the role runs them; precheck, start and wait once per group.
+STEPS = ("plan", "find", "commit", "precheck", "start", "wait", "summary")
+GROUP_STEPS = ("precheck", "start", "wait")
+ARGUMENT_SPEC = dict(
+    step=dict(type="str", required=True, choices=list(STEPS)),
+    variables=dict(type="dict"),
+    launch=dict(type="str"),
+    group=dict(type="int"),
+    stopped=dict(type="dict"),
+    **CONNECTION_ARGUMENT_SPEC
+)
 # A precheck takes seconds to minutes: read it at least this often whatever the wait's interval.
 PRECHECK_POLL_INTERVAL = 15
 # Seconds the last line of an interrupted launch waits for ansible-playbook to write its own, when both go to a file.
@@ -69,6 +84,10 @@ class Interrupted(Exception):
 
 class ControllerGone(Exception):
     """The ansible-playbook process that started the launch has ended (killed with -9, say)."""
+
+
+class NoLaunch(Exception):
+    """The task's ``launch`` is not the file of a launch its plan step wrote."""
 
 
 class Controller:
@@ -115,39 +134,88 @@ class Controller:
             say(line)
 
 
-class Launch:
-    """The steps of one launch, in order; the ledger keeps what each read of each task."""
+def new_launch_file():
+    """The path of a new, empty launch file in Ansible's local temporary directory (readable by its owner only,
+    removed with the directory when ansible-playbook ends)."""
+    handle, path = tempfile.mkstemp(prefix="drs-launch-", suffix=".json", dir=C.DEFAULT_LOCAL_TMP)
+    os.close(handle)
+    return path
 
-    def __init__(self, plan, connection, check_mode, diff, say=None, controller=None):
-        self.plan = plan
+
+def read_launch(path):
+    try:
+        with open(path) as handle:
+            state = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise NoLaunch("launch: %s is not the file of a launch (%s); give the launch the plan step returned" % (path, exc))
+    if not isinstance(state, dict) or "plan" not in state:
+        raise NoLaunch("launch: %s is not the file of a launch; give the launch the plan step returned" % path)
+    return state
+
+
+def write_launch(path, state):
+    # Replaced whole: a worker killed while writing leaves the file its previous step wrote.
+    partial = path + ".partial"
+    with open(partial, "w") as handle:
+        json.dump(state, handle, separators=(",", ":"))
+    os.replace(partial, path)
+
+
+class Launch:
+    """The launch's steps; the ledger keeps what each read of each task. ``state`` is what the steps before
+    this one left (``Launch.state()``)."""
+
+    def __init__(self, state, connection, check_mode, diff, say=None, controller=None):
+        self.plan = state["plan"]
+        self.began = state["began"]
+        self.ledger = Ledger(**state.get("ledger", {}))
+        self.commits = state.get("commits", [])
+        self.unplanned = state.get("unplanned", [])
+        self.found = state.get("found", [])  # IDs of the tasks the job filter selects
+        self.groups = state.get("groups", [])  # the groups as arranged after the commit
+        self.retries = state.get("retries", {})  # task ID -> retries sent for it
+        self.created = state.get("created", [])  # IDs of the tasks this launch's commit created
+        self.failure = state.get("failure")
+        self.shown_warnings = state.get("warnings", [])
         self.connection = connection
         self.client, self.secrets, self.warnings = None, set(), []
         self.check_mode = check_mode
         self.diff = diff
         self.say = say or display.display
         self.controller = controller
-        self.ledger = Ledger()
-        self.commits, self.unplanned = [], []
-        self.retries = {}  # task ID -> retries sent for it
-        self.created = []  # IDs of the tasks this launch's commit created
         self.changed = False
         self.step = "Connect to the DRS API"
 
-    def run(self):
+    def state(self):
+        return dict(plan=self.plan, began=self.began, ledger=self.ledger.state(), commits=self.commits,
+                    unplanned=self.unplanned, found=self.found, groups=self.groups, retries=self.retries,
+                    created=self.created, failure=self.failure, warnings=self.shown_warnings + self.new_warnings())
+
+    def new_warnings(self):
+        return [warning for warning in self.warnings if warning not in self.shown_warnings]
+
+    def run(self, step, number=None):
+        """One step of the launch (``number``: the group's, for precheck, start and wait)."""
         self.connect()
-        found_ids = self.find()
-        self.check_named()
-        created_ids = self.commit()
-        groups = self.arrange(found_ids)
-        if created_ids:
-            self.wait(StatusWait, DrsBatchStatus, "Wait until DRS has created the committed tasks", jobs=created_ids,
-                      wait_for=["CONFIGURATION"], wait_timeout=self.plan["commit_wait_timeout"],
-                      progress_label="Creating the committed tasks")
-        for index, group in enumerate(groups):
-            self.launch_group(index, len(groups), group)
+        if step == "find":
+            self.find()
+            self.check_named()
+        elif step == "commit":
+            created_ids = self.commit()
+            self.groups = self.arrange()
+            if created_ids:
+                self.wait(StatusWait, DrsBatchStatus, "Wait until DRS has created the committed tasks", jobs=created_ids,
+                          wait_for=["CONFIGURATION"], wait_timeout=self.plan["commit_wait_timeout"],
+                          progress_label="Creating the committed tasks")
+        elif step == "precheck":
+            self.precheck_group(number)
+        elif step == "start":
+            self.start_group(number)
+        else:
+            self.wait_group(number)
 
     def connect(self):
-        """One client for every step and poll: one IAM token (fetched again only once it expired) and
+        """One client for every request and poll of the step: one IAM token (fetched again only once it expired) and
         kept-alive connections. The connection options still go to each run, which checks them."""
         try:
             self.client, self.secrets, self.warnings = connect(self.connection)
@@ -159,12 +227,12 @@ class Launch:
     def find(self):
         job_filter = self.plan["job_filter"]
         if not job_filter:
-            return []
+            return
         answer = self.module(DrsJobInfo, "Find the tasks that batch_launch_job_filter selects", **job_filter)
         if not answer["job_ids"]:
             raise StepFailed(self.step, "batch_launch_job_filter selects no DRS task: %s" % json.dumps(job_filter, sort_keys=True))
         self.say("The job filter selects %s" % count_of(len(answer["job_ids"]), "task"))
-        return answer["job_ids"]
+        self.found = answer["job_ids"]
 
     def check_named(self):
         """The tasks named by ID are read before any async job is committed: a mistyped ID stops the launch
@@ -191,27 +259,39 @@ class Launch:
                 count_of(len(answer["job_ids"]), "task")))
         return created_ids
 
-    def arrange(self, found_ids):
+    def arrange(self):
         async_task_ids = [job_id for commit in self.commits for job_id in commit["job_ids"]]
-        return arranged(self.plan["groups"], async_task_ids + found_ids, self.unplanned)
+        return arranged(self.plan["groups"], async_task_ids + self.found, self.unplanned)
 
-    def launch_group(self, index, count, group):
-        number, label = index + 1, "Group %d/%d" % (index + 1, count)
-        if self.plan["precheck"]:
-            answer = self.wait(PrecheckWait, DrsBatchPrecheck, "Precheck the tasks of group %d" % number, jobs=group["ids"],
-                               wait_timeout=self.plan["precheck_timeout"],
-                               poll_interval=min(self.plan["poll_interval"], PRECHECK_POLL_INTERVAL), progress_label=label)
-            self.say("%s: %s" % (label, prechecked_line(answer["results"])))
+    def label(self, number):
+        return "Group %d/%d" % (number, len(self.groups))
+
+    def group(self, number):
+        if not 1 <= (number or 0) <= len(self.groups):
+            raise StepFailed(self.step, "group: %r is not a group of this launch, which has %s" % (
+                number, count_of(len(self.groups), "group")))
+        return self.groups[number - 1]
+
+    def precheck_group(self, number):
+        group, label = self.group(number), self.label(number)
+        answer = self.wait(PrecheckWait, DrsBatchPrecheck, "Precheck the tasks of group %d" % number, jobs=group["ids"],
+                           wait_timeout=self.plan["precheck_timeout"],
+                           poll_interval=min(self.plan["poll_interval"], PRECHECK_POLL_INTERVAL), progress_label=label)
+        self.say("%s: %s" % (label, prechecked_line(answer["results"])))
+
+    def start_group(self, number):
+        group, label = self.group(number), self.label(number)
         start_time = {} if self.plan["start_time"] is None else dict(start_time=self.plan["start_time"])
         answer = self.module(DrsBatchStart, "Start the tasks of group %d" % number, jobs=group["jobs"], **start_time)
         self.say("%s: %s" % (label, started_line(answer["results"])))
         if answer.get("diff"):
             self.show_diff(label, answer["diff"])
-        if self.check_mode:
-            return
+
+    def wait_group(self, number):
+        group, label = self.group(number), self.label(number)
         # A group after which another starts must also be in sync (RPO and RTO below the maximum):
         # DRS refuses to start the backward task of a dual-active pair while its forward task lags.
-        gate = dict(rpo_rto_max=self.plan["rpo_rto_max"]) if number < count else {}
+        gate = dict(rpo_rto_max=self.plan["rpo_rto_max"]) if number < len(self.groups) else {}
         step = "Wait until its tasks reach their target, group %d" % number
         while True:
             answer = self.poll_step(StatusWait, DrsBatchStatus, step, jobs=group["ids"], wait_for=[self.plan["target_status"]],
@@ -316,7 +396,7 @@ class Launch:
         elif module_class is DrsBatchRetry:
             self.ledger.retried(answer.get("results") or [])
 
-    def failure(self, failed):
+    def failure_of(self, failed):
         return dict(task=failed.step, msg=self.ledger.with_names(failed.msg or "failed without a message"))
 
 
@@ -377,51 +457,86 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        began = time.time()
         args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
-        plan = launch_plan(args["variables"])
-        if plan["errors"]:
-            result.update(failed=True, msg="The batch_launch role cannot start: %s" % "; ".join(plan["errors"]))
-            return result
+        step = args["step"]
         transport = getattr(self._connection, "transport", None)
         if transport != "local":
-            result.update(failed=True, msg=(
+            return dict(result, failed=True, msg=(
                 "The launch (hwcloud.drs.drs_batch_launch) runs on the controller and talks to the DRS API from there, "
                 "but this task's host %s is reached over %r. Run the role on a host with connection: local - hosts: "
                 "localhost, or one inventory host per DRS project with ansible_connection: local (and without "
                 "delegate_to or become, which the launch cannot honour)" % (task_vars.get("inventory_hostname"), transport)))
-            return result
+        if step == "plan":
+            return self.plan(args, result)
+        missing = [name for name in ("launch",) + (("group",) if step in GROUP_STEPS else ()) if args[name] is None]
+        if missing:
+            return dict(result, failed=True, msg="%s: required by the %s step (the launch is what the plan step returned)"
+                        % (", ".join(missing), step))
+        try:
+            state = read_launch(args["launch"])
+        except NoLaunch as exc:
+            return dict(result, failed=True, msg=str(exc))
         task_environment = {}
         self._compute_environment_string(task_environment)
         connection = with_environment(dict((name, args[name]) for name in CONNECTION_ARGUMENT_SPEC), task_environment)
         say = labelled(display.display, task_vars)
+        no_log_values = secret_values(ARGUMENT_SPEC, args)
+        if step == "summary":
+            return self.summary(args, state, task_vars, result, no_log_values)
         with Controller() as controller:
-            launch = Launch(plan, connection, bool(self._task.check_mode), bool(self._task.diff), say=say,
+            launch = Launch(state, connection, bool(self._task.check_mode), bool(self._task.diff), say=say,
                             controller=controller)
-            failure = None
             try:
                 with interruptible():
-                    launch.run()
+                    launch.run(step, args["group"])
             except StepFailed as failed:
-                failure = launch.failure(failed)
+                launch.failure = launch.failure_of(failed)
             except Interrupted as interrupted:
-                failure = dict(task=launch.step, msg="stopped by %s" % interrupted.signal_name,
-                               interrupted=interrupted.signal_name)
+                launch.failure = dict(task=launch.step, msg="stopped by %s" % interrupted.signal_name,
+                                      interrupted=interrupted.signal_name)
             except ControllerGone:
                 # Nobody is left to read a result or a line: stop here, having sent nothing more.
                 self.abandon()
-            no_log_values = secret_values(ARGUMENT_SPEC, args) | launch.secrets
-            summary = masked(launch_summary(began, launch.check_mode, launch.ledger, commits=launch.commits,
-                                            unplanned=launch.unplanned, failure=failure), no_log_values)
-            if failure and failure.get("interrupted"):
+            write_launch(args["launch"], launch.state())
+            no_log_values |= launch.secrets
+            if launch.failure and launch.failure.get("interrupted"):
                 # Ansible ends the run on the signal without reading this result: the line is all that is left.
+                summary = masked(summary_of(launch), no_log_values)
                 controller.last_line(say.prefix + summary["message"], display.display)
                 self.abandon()
-        # Shown at once rather than returned: the role hides this result (its per-task figures) from the job log.
-        for warning in launch.warnings:
+        for warning in launch.new_warnings():
             display.warning(say.prefix + str(masked(warning, no_log_values)))
-        result.update(changed=launch.changed, msg=summary["message"], summary=summary, failed=bool(failure))
-        if plan["set_stats"]:
+        result["changed"] = launch.changed
+        if launch.failure:
+            return dict(result, failed=True, msg=masked(launch.failure["msg"], no_log_values))
+        if step == "commit":
+            result["groups"] = [dict(number=number, count=len(launch.groups), tasks=len(group["ids"]),
+                                     label=launch.label(number)) for number, group in enumerate(launch.groups, 1)]
+        return result
+
+    def plan(self, args, result):
+        """The checked variables, kept in a new launch file for the steps that follow."""
+        if args["variables"] is None:
+            return dict(result, failed=True, msg="variables: required by the plan step")
+        plan = launch_plan(args["variables"])
+        if plan["errors"]:
+            return dict(result, failed=True, msg="The batch_launch role cannot start: %s" % "; ".join(plan["errors"]))
+        path = new_launch_file()
+        write_launch(path, dict(plan=plan, began=time.time()))
+        return dict(result, changed=False, launch=path, precheck=plan["precheck"])
+
+    def summary(self, args, state, task_vars, result, no_log_values):
+        """The summary of the launch, published with set_stats; ``stopped`` (the role's rescue) names the task the
+        launch stopped at when that was not one of its steps."""
+        launch = Launch(state, None, bool(self._task.check_mode), False)
+        if launch.failure is None and args["stopped"]:
+            launch.failure = dict(task=args["stopped"].get("task"), msg=args["stopped"].get("msg"))
+        summary = masked(summary_of(launch), no_log_values)
+        os.remove(args["launch"])
+        result.update(changed=False, msg=summary["message"], summary=summary)
+        if launch.failure:
+            result["stop_msg"] = message(summary, reason_shown=True)
+        if launch.plan["set_stats"]:
             result["ansible_stats"] = dict(data=dict(batch_launch={task_vars["inventory_hostname"]: summary}),
                                            per_host=False, aggregate=True)
         return result
@@ -430,6 +545,11 @@ class ActionModule(ActionBase):
     def abandon():
         """End this worker at once, as Ansible's own handling of SIGINT and SIGTERM in a worker does."""
         os._exit(1)
+
+
+def summary_of(launch):
+    return launch_summary(launch.began, launch.check_mode, launch.ledger, commits=launch.commits,
+                          unplanned=launch.unplanned, failure=launch.failure)
 
 
 def with_environment(connection, environment):

@@ -33,8 +33,11 @@ PREFIX = "batch_launch_"
 VARIABLES = dict(
     async_job_ids=[], jobs=[], job_groups=[], job_filter={}, start_time=None, target_status="auto", wait_timeout=86400,
     poll_interval=60, commit_wait_timeout=1800, outage_tolerance=600, retry_failed=0, rpo_rto_max=60, precheck=True,
-    precheck_timeout=900, connection={}, set_stats=True,
+    precheck_timeout=900, connection={}, set_stats=True, after_commit_tasks="", before_start_tasks="",
+    after_group_tasks="",
 )
+# The variables that name a task file of the operator's, which the role includes at that point of the launch.
+TASK_FILES = ("after_commit_tasks", "before_start_tasks", "after_group_tasks")
 # More retries of a task that keeps failing only hide its cause.
 MAX_RETRY_FAILED = 10
 # The filters of hwcloud.drs.drs_job_info that batch_launch_job_filter takes, and their types.
@@ -196,6 +199,13 @@ class Plan:
             return {}
         return selected
 
+    def task_file(self, name):
+        """Checked only: the role includes the file itself, with ``include_tasks`` (which finds a relative path
+        in the role's, then the playbook's directory)."""
+        value = self.variables.get(name)
+        if value is not None and not isinstance(value, str):
+            self.error(name, "must be the path of a task file, not a %s" % type(value).__name__)
+
     def unknown_names(self, names):
         """Every name that is not one of the role's variables: most likely a typo of one."""
         for name in sorted(set(names) - set(VARIABLES)):
@@ -226,6 +236,8 @@ def launch_plan(variables):
     plan = Plan(dict(VARIABLES, **variables))
     plan.unknown_names(variables)
     plan.connection()
+    for name in TASK_FILES:
+        plan.task_file(name)
     async_job_ids = plan.ids("async_job_ids")
     groups = plan.groups()
     result = dict(

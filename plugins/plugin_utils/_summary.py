@@ -29,9 +29,13 @@ class Ledger:
     ``set_stats``) shows where each task stood at the last read, whichever step failed.
     """
 
-    def __init__(self):
-        self.tasks = {}
-        self.read_at = {}  # task ID -> time.monotonic() of its last status read
+    def __init__(self, tasks=None, read_at=None):
+        self.tasks = dict(tasks or {})
+        self.read_at = dict(read_at or {})  # task ID -> time.monotonic() of its last status read
+
+    def state(self):
+        """What the ledger holds, as plain data for the launch's next step (``Ledger(**state)``)."""
+        return dict(tasks=self.tasks, read_at=self.read_at)
 
     def statuses_read_since(self, moment):
         """Task ID -> ``{id, status, error_code, error_message}`` of each task whose status was read at or
@@ -128,7 +132,9 @@ def launch_summary(began, check_mode, ledger, commits=(), unplanned=(), failure=
     return summary
 
 
-def message(summary):
+def message(summary, reason_shown=False):
+    """The summary line; ``reason_shown``: the line the role stops with after a failed step, which showed the
+    failure's reason itself - the line without it."""
     check_mode = summary["check_mode"]
     actions = ["%d started" % summary["started"], "%d already started" % summary["already_started"]]
     if summary["would_start"] or check_mode:
@@ -146,13 +152,16 @@ def message(summary):
     statuses = sorted(summary["per_status"].items(), key=lambda item: (-item[1], str(item[0])))
     if statuses:
         text += "; status: " + ", ".join("%s=%d" % item for item in statuses)
-    if summary["failure"] and summary["failure"].get("interrupted"):
+    failure = summary["failure"]
+    if failure and failure.get("interrupted"):
         return "Launch stopped by %s (ansible-playbook interrupted or cancelled) during '%s' | so far: %s" % (
-            summary["failure"]["interrupted"], summary["failure"].get("task"), text)
-    if summary["failure"]:
-        reason = str(summary["failure"].get("msg"))
+            failure["interrupted"], failure.get("task"), text)
+    if failure:
+        reason = str(failure.get("msg"))
+        hint = ""
         if DUAL_ACTIVE_REFUSAL.search(reason):
-            reason += (" | a dual-active backward task starts only after its forward task replicates in sync: put the "
-                       "backward task in a later group of batch_launch_job_groups than its forward task")
-        return "Launch failed at '%s': %s | so far: %s" % (summary["failure"].get("task"), reason, text)
+            hint = (" | a dual-active backward task starts only after its forward task replicates in sync: put the "
+                    "backward task in a later group of batch_launch_job_groups than its forward task")
+        return "Launch failed at '%s'%s%s | so far: %s" % (
+            failure.get("task"), " (the reason is above)" if reason_shown else ": " + reason, hint, text)
     return ("Check mode, nothing changed: " if check_mode else "Launched: ") + text

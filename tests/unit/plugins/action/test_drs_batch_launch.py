@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """drs_batch_launch against the fake DRS endpoints: its steps, its lines, its result and its failures."""
 
+import os
 import time
 from unittest import mock
 
@@ -24,24 +25,56 @@ def drs(httpserver):
 
 
 @pytest.fixture
-def launch(token_args, monkeypatch):
-    """``launch(variables, check_mode=False)`` -> (result, lines displayed)."""
+def launch(token_args, monkeypatch, tmp_path):
+    """``launch(variables, check_mode=False, ...)`` -> (result, lines displayed): the role's steps in its order, each
+    a task of its own; the result is the plan's when it fails, else the summary's, failed when a step failed and
+    changed when a step changed something."""
     lines = []
     for module in (action, _polling):
         monkeypatch.setattr(module.display, "display", lambda text, *args, **kwargs: lines.append(text))
     monkeypatch.setattr(action.display, "warning", lambda text, *args, **kwargs: lines.append("WARNING: " + text))
+    monkeypatch.setattr(action.C, "DEFAULT_LOCAL_TMP", str(tmp_path))
 
     def run(variables, check_mode=False, connection=None, diff=False, environment=None, transport="local"):
-        task = mock.MagicMock(args=dict(connection or token_args,
-                                        variables=dict(dict(poll_interval=1, precheck=False), **variables)),
-                              async_val=0, check_mode=check_mode, diff=diff)
-        plugin = action.ActionModule(task, mock.MagicMock(transport=transport), mock.MagicMock(), loader=None, templar=None,
-                                     shared_loader_obj=None)
-        # the task's environment, as Ansible templates it
-        plugin._compute_environment_string = lambda raw_environment_out: raw_environment_out.update(environment or {})
-        return plugin.run(task_vars={"inventory_hostname": "project-a"}), lines
+        changed = []
+
+        def step(name, **args):
+            task = mock.MagicMock(args=dict(connection or token_args, step=name, **args), async_val=0,
+                                  check_mode=check_mode, diff=diff)
+            plugin = action.ActionModule(task, mock.MagicMock(transport=transport), mock.MagicMock(), loader=None,
+                                         templar=None, shared_loader_obj=None)
+            # the task's environment, as Ansible templates it
+            plugin._compute_environment_string = lambda raw_environment_out: raw_environment_out.update(environment or {})
+            result = plugin.run(task_vars={"inventory_hostname": "project-a"})
+            changed.append(result.get("changed"))
+            return result
+
+        plan = step("plan", variables=dict(dict(poll_interval=1, precheck=False), **variables))
+        if plan.get("failed"):
+            return plan, lines
+        failed = run_steps(step, plan, check_mode)
+        summary = step("summary", launch=plan["launch"])
+        assert not os.path.exists(plan["launch"])
+        summary.update(changed=any(changed), failed=bool(failed))
+        return summary, lines
 
     return run
+
+
+def run_steps(step, plan, check_mode):
+    """The failed step's result, or None."""
+    for name in ("find", "commit"):
+        result = step(name, launch=plan["launch"])
+        if result.get("failed"):
+            return result
+    for group in result["groups"]:
+        for name in ("precheck", "start", "wait"):
+            if (name == "precheck" and not plan["precheck"]) or (name == "wait" and check_mode):
+                continue
+            answer = step(name, launch=plan["launch"], group=group["number"])
+            if answer.get("failed"):
+                return answer
+    return None
 
 
 def test_a_launched_batch_is_read_and_left_alone(drs, launch):
@@ -87,7 +120,7 @@ def test_inputs_that_cannot_be_used_stop_it_before_any_request(drs, launch):
     assert lines == [] and drs.server.log == []
 
 
-def test_every_step_and_poll_shares_one_client_and_one_iam_token(drs, httpserver, launch, token_args):
+def test_the_polls_of_a_step_share_one_client_and_one_iam_token(drs, httpserver, launch, token_args):
     ids = drs.add("CONFIGURATION", 2)
     httpserver.expect_request("/v3/auth/tokens", method="POST").respond_with_response(
         Response("{}", status=201, headers={"X-Subject-Token": "iam-ISSUED-token"}))
@@ -99,7 +132,10 @@ def test_every_step_and_poll_shares_one_client_and_one_iam_token(drs, httpserver
     result, lines = launch(dict(jobs=ids, precheck=True), connection=connection)
     assert not result.get("failed"), result["msg"]
     assert "Group 1/1: precheck passed for 2 tasks" in lines and "Group 1/1: started 2 tasks" in lines, lines
-    assert [req.path for req, _response in httpserver.log].count("/v3/auth/tokens") == 1
+    # one token per step that talks to the API (read the named tasks, precheck, start, wait), not one per poll or
+    # request; the token stays in the step's process, never in the launch's file
+    assert [req.path for req, _response in httpserver.log].count("/v3/auth/tokens") == 4
+    assert len(drs.requests("/v3/%s/jobs/batch-status" % token_args["project_id"])) == 3  # the named tasks, two polls
     assert len(drs.requests(START_URI)) == 1
 
 
