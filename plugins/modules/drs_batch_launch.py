@@ -6,19 +6,23 @@
 
 DOCUMENTATION = r"""
 module: drs_batch_launch
-short_description: The launch of the batch_launch role in one task - commit, precheck, start and wait
+short_description: One step of the launch of the batch_launch role - plan, find, commit, precheck, start, wait, summary
 version_added: 0.2.0
 description:
-  - The engine of the C(hwcloud.drs.batch_launch) role; use the role. It takes the role's variables and
-    runs the role's steps in order - find the tasks the job filter selects (M(hwcloud.drs.drs_job_info)),
-    commit the batch async jobs (M(hwcloud.drs.drs_async_commit)), wait until DRS has created their tasks
-    (M(hwcloud.drs.drs_batch_status)), and for each launch group precheck (M(hwcloud.drs.drs_batch_precheck)),
-    start (M(hwcloud.drs.drs_batch_start)) and wait until its tasks reach their target.
-  - Runs on the controller, as an action plugin, which runs each step's module code in its own (the controller's) process
-    with this task's connection options, so that the per-task data of a large batch is handed from step to
-    step in Python and through Ansible's result handling only once. Each step prints one line, each wait one
-    line per poll.
-  - A failed step ends the launch; the result then says which step failed and why, with the summary so far.
+  - The engine of the C(hwcloud.drs.batch_launch) role, whose tasks are its steps; use the role. Each task runs one
+    O(step) - C(plan) checks the role's variables, C(find) finds the tasks the job filter selects
+    (M(hwcloud.drs.drs_job_info)) and reads those named by ID, C(commit) commits the batch async jobs
+    (M(hwcloud.drs.drs_async_commit)) and waits until DRS has created their tasks (M(hwcloud.drs.drs_batch_status)),
+    and for each launch group C(precheck) (M(hwcloud.drs.drs_batch_precheck)), C(start)
+    (M(hwcloud.drs.drs_batch_start)) and C(wait) until its tasks reach their target (retrying failed ones with
+    M(hwcloud.drs.drs_batch_retry) when the role's C(retry_failed) says so); C(summary) returns and publishes the
+    summary.
+  - Each step runs its module's code in the controller's process with the task's connection options, and prints one
+    line, each wait one line per poll. What the steps read of each DRS task goes from one step to the next in the
+    launch's file (RV(launch), in Ansible's local temporary directory, removed when C(ansible-playbook) ends), so
+    that a batch of 10,000 tasks goes through Ansible's result handling only once, in the summary. The file holds no
+    connection option and no IAM token; each step authenticates itself.
+  - A failed step fails the task with its reason and records it in the launch's file, for the summary.
   - Where it runs - the host's connection must be C(local) (the play's hosts C(localhost), or one inventory host per
     DRS project with C(ansible_connection=local)); any other connection fails the task before any request, saying so.
     C(delegate_to) and C(become) have no effect, nor has C(ansible_python_interpreter) - the controller's own Python
@@ -35,48 +39,117 @@ attributes:
     support: full
     description:
       - Reads and plans every step, writes nothing; tasks inside an async job that is not committed yet can be
-        planned only after the commit (RV(summary.unplanned)), and nothing is waited for.
+        planned only after the commit (RV(summary.unplanned)). The role skips the C(wait) step.
   diff_mode:
     support: full
     description:
-      - Shows, per group, each task that would start (in check mode) or started, with its status before and its
-        start time (ISO 8601 and epoch milliseconds), as M(hwcloud.drs.drs_batch_start) does - as lines of the
-        launch, since the role hides the task's result from the job log.
+      - The C(start) step shows each task of its group that would start (in check mode) or started, with its status
+        before and its start time (ISO 8601 and epoch milliseconds), as M(hwcloud.drs.drs_batch_start) does - as
+        lines of the step.
 options:
+  step:
+    description:
+      - The step to run. C(plan) first, then the others with the RV(launch) it returned; C(precheck), C(start) and
+        C(wait) once per group (O(group)), in that order; C(summary) last, which removes the launch's file.
+    type: str
+    required: true
+    choices: [plan, find, commit, precheck, start, wait, summary]
+    version_added: 0.3.0
   variables:
     description:
-      - The variables of the C(hwcloud.drs.batch_launch) role without their C(batch_launch_) prefix, as the role
-        documents them; the role passes every C(batch_launch_*) variable its task sees. A name that is not a
-        variable of the role is refused with the closest one; strings as AWX surveys and C(-e) give them are
-        converted; a variable left out has the role's default.
-      - The connection options are this task's own options; C(connection) in O(variables) is only checked.
+      - For O(step=plan), the variables of the C(hwcloud.drs.batch_launch) role without their C(batch_launch_)
+        prefix, as the role documents them; the role passes every C(batch_launch_*) variable its task sees. A name
+        that is not a variable of the role is refused with the closest one; strings as AWX surveys and C(-e) give
+        them are converted; a variable left out has the role's default.
+      - The connection options are each step's own options; C(connection) in O(variables) is only checked.
     type: dict
-    required: true
+  launch:
+    description:
+      - The launch's file, RV(launch) of the C(plan) step; required by every other step.
+    type: str
+    version_added: 0.3.0
+  group:
+    description:
+      - The group's number (from 1, as RV(groups) of the C(commit) step lists them), for C(precheck), C(start) and
+        C(wait).
+    type: int
+    version_added: 0.3.0
+  stopped:
+    description:
+      - For O(step=summary) after a failure, the task the launch stopped at (C(task), its name, and C(msg), its
+        message) - for a task that is not one of the launch's steps (a task file of the operator's), whose failure the
+        launch's file does not record.
+    type: dict
+    version_added: 0.3.0
 seealso:
   - module: hwcloud.drs.drs_batch_start
   - module: hwcloud.drs.drs_batch_status
 """
 
 EXAMPLES = r"""
-- name: Launch two async jobs' tasks, as the role does (use the role)
+- name: Check the variables of a launch, as the role does (use the role)
   hwcloud.drs.drs_batch_launch:
+    step: plan
     variables:
       async_job_ids:
         - 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
       poll_interval: 30
+  register: launch_plan
+
+- name: Commit its batch async jobs
+  hwcloud.drs.drs_batch_launch:
+    step: commit
+    launch: "{{ launch_plan.launch }}"
 """
 
 RETURN = r"""
+launch:
+  description: The launch's file, for the steps that follow.
+  returned: O(step=plan)
+  type: str
+  sample: /home/ops/.ansible/tmp/ansible-local-4242abcd/drs-launch-x1y2z3.json
+  version_added: 0.3.0
+precheck:
+  description: Whether the launch prechecks its tasks before it starts them (the role's C(precheck)).
+  returned: O(step=plan)
+  type: bool
+  version_added: 0.3.0
+groups:
+  description: The launch groups once the tasks of the async jobs and the job filter joined them.
+  returned: O(step=commit)
+  type: list
+  elements: dict
+  version_added: 0.3.0
+  contains:
+    number:
+      description: The group's number, from 1.
+      type: int
+    count:
+      description: How many groups the launch has.
+      type: int
+    tasks:
+      description: How many tasks the group has.
+      type: int
+    label:
+      description: The group as its lines name it.
+      type: str
+      sample: Group 1/2
 msg:
-  description: The closing line of the launch, as the role shows it.
-  returned: always
+  description: The summary line of the launch, as the role shows it; for a failed step, the failure's reason.
+  returned: O(step=summary), or a failed step
   type: str
   sample: "Launched: 20 tasks (18 started, 2 already started), 2 async jobs committed, in 41.2s; status: INCRE_TRANSFER_STARTED=20"
+stop_msg:
+  description: The summary line without the failure's reason, which the failed step showed - the role stops with it.
+  returned: O(step=summary) when the launch failed
+  type: str
+  version_added: 0.3.0
 summary:
   description:
-    - What the launch did and where each task stands, also when it failed; the role publishes it with
-      C(set_stats) as C(batch_launch.<inventory host>). Its fields are those of the role's documentation.
-  returned: always
+    - What the launch did and where each task stands, also when it failed; published with C(set_stats) as
+      C(batch_launch.<inventory host>) unless the role's C(set_stats) is false. Its fields are those of the role's
+      documentation.
+  returned: O(step=summary)
   type: dict
   contains:
     tasks:

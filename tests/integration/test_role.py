@@ -72,7 +72,7 @@ def test_check_mode_on_a_fresh_batch_plans_what_exists_and_writes_nothing(make_s
     groups = [[FORWARD, existing["id"]], [BACKWARD]]
     run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_job_groups=groups), check=True)
     assert run.rc == 0, run.output
-    assert "changed=1" in run.output, "the launch task: it would commit, precheck and start"
+    assert "changed=3" in run.output, "the commit, precheck and start steps: they would commit, precheck and start"
     summary = run.results["summary"]
     assert "2 async jobs to commit; 8 tasks to be planned only after the commit" in summary["message"]
     assert [(job["job_id"], job["action"]) for job in summary["jobs"]] == [(existing["id"], "would_start")]
@@ -302,7 +302,7 @@ def test_a_host_that_is_not_local_is_refused_saying_where_the_launch_runs(make_s
     run = run_playbook("launch.yml", sim, inventory=str(inventory))
     assert run.rc != 0
     # (the test playbook's own task after the role, which keeps the summary, does try to reach the host)
-    assert "hwcloud.drs.batch_launch : Commit, precheck, start and wait, group by group" in run.output
+    assert "hwcloud.drs.batch_launch : Check the variables of the launch" in run.output
     assert "runs on the controller" in run.output and "ansible_connection: local" in run.output, run.output[-3000:]
     assert sim.request_log == []
 
