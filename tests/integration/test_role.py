@@ -318,3 +318,33 @@ def test_check_and_diff_show_what_would_start_and_when(make_sim, run_playbook):
         assert "-%s: CONFIGURATION" % job_id in run.output
         assert "+%s: start at 2099-06-01T02:00:00Z (4083962400000)" % job_id in run.output
     assert [entry for entry in sim.request_log if entry["route"] in ("batch-starting", "batch-precheck")] == []
+
+
+def test_the_operators_task_files_run_where_the_role_says(make_sim, run_playbook):
+    sim = make_sim(batch())
+    hooks = dict((name, "hooks/mark.yml") for name in (
+        "batch_launch_after_commit_tasks", "batch_launch_before_start_tasks", "batch_launch_after_group_tasks"))
+    run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, hook_point="here", **hooks))
+    assert run.rc == 0, run.output
+    marks = [match.start() for match in re.finditer(r"HOOK here", run.output)]
+    assert len(marks) == 5, run.output  # after the commit, and twice for each of the two groups
+
+    def at(text):
+        return run.output.index(text)
+
+    assert at("Batch async job %s: committed" % ASYNC_B) < marks[0] < at("Group 1/2: precheck passed")
+    assert at("Group 1/2: precheck passed") < at("HOOK here Group 1/2 7") < at("Group 1/2: started 7 tasks")
+    assert at("7 of 7 tasks at INCRE_TRANSFER_STARTED") < marks[2] < at("Group 2/2: precheck passed")
+    assert at("Group 2/2: started 1 task") < at("1 of 1 task at INCRE_TRANSFER_STARTED") < marks[4]
+
+
+def test_a_task_file_that_fails_stops_the_launch_with_the_summary(make_sim, run_playbook):
+    sim = make_sim(batch())
+    run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_before_start_tasks="hooks/refuse.yml"))
+    assert run.rc != 0
+    assert not started_ids(sim), "nothing starts once the hook refused"
+    failure = run.results["summary"]["failure"]
+    assert failure == {"task": "Ask for the change's approval", "msg": "change CHG-1 is not approved for Group 1/2"}
+    assert "Launch failed at 'Ask for the change's approval' (the reason is above) | so far: 8 tasks (0 started" \
+        in run.output, run.output
+    assert "rescued=1" in run.output and "failed=1" in run.output
