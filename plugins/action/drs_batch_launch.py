@@ -168,7 +168,7 @@ class Launch:
     def __init__(self, state, connection, check_mode, diff, say=None, controller=None):
         self.plan = state["plan"]
         self.began = state["began"]
-        self.ledger = Ledger(**state.get("ledger", {}))
+        self.ledger = Ledger(state.get("ledger"))
         self.commits = state.get("commits", [])
         self.unplanned = state.get("unplanned", [])
         self.found = state.get("found", [])  # IDs of the tasks the job filter selects
