@@ -62,9 +62,9 @@ def test_quick_run_prints_the_table_writes_json_and_meets_the_floor(tmp_path):
     assert role["polls"] == 1 and role["http_errors"] == 0
     assert list(role["time_segments"])[:5] == ["to the first request", "commit and creation wait", "precheck",
                                                "start and final wait", "after the last request"]
-    assert list(role["launch_task"]) == ["seconds", "to its first request", "after its last request"]
-    # the commit, the wait for creation, the precheck, the start and the group's wait: one task
-    assert role["timing"]["module_tasks"] == 1
+    assert list(role["launch_task"]) == ["seconds", "to its first request", "after its last request", "summary step"]
+    # the role's steps, a task each: plan, find, commit (and the wait for creation), precheck, start, wait, summary
+    assert role["timing"]["module_tasks"] == 7
     assert role["timing"]["polls"] == 1 and role["timing"]["module_seconds"] > 0
 
     # the SDK script, run beside the role: at the floor, step by step
