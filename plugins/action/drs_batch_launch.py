@@ -157,7 +157,8 @@ def write_launch(path, state):
     # Replaced whole: a worker killed while writing leaves the file its previous step wrote.
     partial = path + ".partial"
     with open(partial, "w") as handle:
-        json.dump(state, handle, separators=(",", ":"))
+        # dumps, then one write: json.dump writes chunk by chunk, several times slower at 10,000 tasks
+        handle.write(json.dumps(state, separators=(",", ":")))
     os.replace(partial, path)
 
 
