@@ -86,6 +86,10 @@ class ControllerGone(Exception):
     """The ansible-playbook process that started the launch has ended (killed with -9, say)."""
 
 
+class Stopped(Exception):
+    """An earlier step of the launch failed: the steps after it send nothing."""
+
+
 class NoLaunch(Exception):
     """The task's ``launch`` is not the file of a launch its plan step wrote."""
 
@@ -197,6 +201,9 @@ class Launch:
 
     def run(self, step, number=None):
         """One step of the launch (``number``: the group's, for precheck, start and wait)."""
+        if self.failure:
+            # An earlier step failed and its failure was ignored (ignore_errors on the role): nothing more is sent.
+            raise Stopped()
         self.connect()
         if step == "find":
             self.find()
@@ -492,6 +499,9 @@ class ActionModule(ActionBase):
                     launch.run(step, args["group"])
             except StepFailed as failed:
                 launch.failure = launch.failure_of(failed)
+            except Stopped:
+                return dict(result, failed=True, msg="The launch stopped at '%s' before this step: %s" % (
+                    launch.failure.get("task"), masked(launch.failure.get("msg"), no_log_values)))
             except Interrupted as interrupted:
                 launch.failure = dict(task=launch.step, msg="stopped by %s" % interrupted.signal_name,
                                       interrupted=interrupted.signal_name)

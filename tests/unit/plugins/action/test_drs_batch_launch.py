@@ -202,3 +202,26 @@ def test_diff_mode_shows_each_task_that_would_start_and_when(drs, launch):
     iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(tomorrow // 1000))
     assert lines[1:] == ["--- Group 1/1: before", "+++ Group 1/1: after", "-%s: CONFIGURATION" % waiting[0],
                          "+%s: start at %s (%d)" % (waiting[0], iso, tomorrow)]
+
+
+def test_a_step_after_a_failed_one_sends_nothing(drs, launch, token_args):
+    """Should the role's failure be ignored (ignore_errors), the steps after the failed one still send nothing.
+    (``launch``: its display and temporary directory.)"""
+    ids = drs.add("CONFIGURATION", 1)
+    drs.refuse_start[ids[0]] = {"error_code": "DRS.10040012", "error_msg": "refused"}
+
+    def step(name, **args):
+        task = mock.MagicMock(args=dict(token_args, step=name, **args), async_val=0, check_mode=False, diff=False)
+        plugin = action.ActionModule(task, mock.MagicMock(transport="local"), mock.MagicMock(), loader=None, templar=None,
+                                     shared_loader_obj=None)
+        return plugin.run(task_vars={"inventory_hostname": "project-a"})
+
+    plan = step("plan", variables=dict(jobs=ids, precheck=False))
+    step("find", launch=plan["launch"])
+    step("commit", launch=plan["launch"])
+    assert step("start", launch=plan["launch"], group=1)["failed"]
+    requests = len(drs.server.log)
+    for name in ("start", "wait"):
+        answer = step(name, launch=plan["launch"], group=1)
+        assert answer["failed"] and answer["msg"].startswith("The launch stopped at 'Start the tasks of group 1' before this step: ")
+    assert len(drs.server.log) == requests
