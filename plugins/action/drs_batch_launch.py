@@ -282,7 +282,7 @@ class Launch:
 
     def precheck_group(self, number):
         group, label = self.group(number), self.label(number)
-        answer = self.wait(PrecheckWait, DrsBatchPrecheck, "Precheck the tasks of group %d" % number, jobs=group["ids"],
+        answer = self.wait(PrecheckWait, DrsBatchPrecheck, "Precheck the tasks of %s" % label, jobs=group["ids"],
                            wait_timeout=self.plan["precheck_timeout"],
                            poll_interval=min(self.plan["poll_interval"], PRECHECK_POLL_INTERVAL), progress_label=label)
         self.say("%s: %s" % (label, prechecked_line(answer["results"])))
@@ -290,7 +290,7 @@ class Launch:
     def start_group(self, number):
         group, label = self.group(number), self.label(number)
         start_time = {} if self.plan["start_time"] is None else dict(start_time=self.plan["start_time"])
-        answer = self.module(DrsBatchStart, "Start the tasks of group %d" % number, jobs=group["jobs"], **start_time)
+        answer = self.module(DrsBatchStart, "Start the tasks of %s" % label, jobs=group["jobs"], **start_time)
         self.say("%s: %s" % (label, started_line(answer["results"])))
         if answer.get("diff"):
             self.show_diff(label, answer["diff"])
@@ -300,7 +300,7 @@ class Launch:
         # A group after which another starts must also be in sync (RPO and RTO below the maximum):
         # DRS refuses to start the backward task of a dual-active pair while its forward task lags.
         gate = dict(rpo_rto_max=self.plan["rpo_rto_max"]) if number < len(self.groups) else {}
-        step = "Wait until its tasks reach their target, group %d" % number
+        step = "Wait until the tasks reach their target, %s" % label
         while True:
             answer = self.poll_step(StatusWait, DrsBatchStatus, step, jobs=group["ids"], wait_for=[self.plan["target_status"]],
                                     progress=True, wait_timeout=self.plan["wait_timeout"], progress_label=label, **gate)
@@ -337,7 +337,7 @@ class Launch:
             label, count_of(len(retryable), "task"), ", ".join(
                 "%s: %s" % (self.ledger.describe(entry["id"]), entry["status"]) for entry in stopped),
             max(self.retries[job_id] for job_id in retryable), self.plan["retry_failed"]))
-        self.module(DrsBatchRetry, "Retry the failed tasks of group %d" % number, jobs=retryable, precheck=True,
+        self.module(DrsBatchRetry, "Retry the failed tasks of %s" % label, jobs=retryable, precheck=True,
                     precheck_timeout=self.plan["precheck_timeout"],
                     poll_interval=min(self.plan["poll_interval"], PRECHECK_POLL_INTERVAL))
 

@@ -99,8 +99,8 @@ def test_a_failing_task_fails_fast_naming_it_and_publishes_the_summary(make_sim,
             "%s (FULL_TRANSFER_FAILED, DRS.10030033: Full migration failed.)" % FORWARD) in run.output, run.output
     assert BACKWARD not in started_ids(sim), "the second group never starts"
     summary = run.results["summary"]
-    assert summary["failure"]["task"] == "Wait until its tasks reach their target, group 1"
-    assert summary["message"].startswith("Launch failed at 'Wait until its tasks reach their target, group 1': 1 of 7 DRS tasks")
+    assert summary["failure"]["task"] == "Wait until the tasks reach their target, Group 1/2"
+    assert summary["message"].startswith("Launch failed at 'Wait until the tasks reach their target, Group 1/2': 1 of 7 DRS tasks")
     by_id = dict((job["job_id"], job) for job in summary["jobs"])
     assert by_id[FORWARD]["status"] == "FULL_TRANSFER_FAILED" and by_id[FORWARD]["error_code"] == "DRS.10030033"
     assert by_id[FORWARD]["action"] == "started"
@@ -242,7 +242,7 @@ def test_a_failed_precheck_stops_the_group_naming_each_item(make_sim, run_playbo
     assert run.rc != 0
     assert "source_db_connection: The source database cannot be connected." in run.output, run.output
     assert started_ids(sim) == [], "nothing starts before every precheck passed"
-    assert run.results["summary"]["failure"]["task"] == "Precheck the tasks of group 1"
+    assert run.results["summary"]["failure"]["task"] == "Precheck the tasks of Group 1/1"
 
 
 def test_a_filter_that_selects_nothing_is_a_mistake(make_sim, run_playbook):

@@ -121,7 +121,7 @@ def test_the_summary_shows_the_last_status_read_when_the_api_goes_away(make_sim,
                                            "batch_launch_connection": {"retries": 0}})
     assert run.rc != 0
     summary = run.results["summary"]
-    assert summary["failure"]["task"] == "Wait until its tasks reach their target, group 1"
+    assert summary["failure"]["task"] == "Wait until the tasks reach their target, Group 1/1"
     assert "the DRS API did not answer" in summary["failure"]["msg"]
     assert [job["status"] for job in summary["jobs"]] == ["STARTJOBING"] * 3, "the wait's last read, not the start's"
     assert summary["per_status"] == {"STARTJOBING": 3}
@@ -141,7 +141,7 @@ def test_an_interrupted_launch_says_how_far_it_got(make_sim, start_playbook, sig
     assert run.rc != 0
     # ansible-playbook may end before the launch has written its line (SIGTERM ends it at once)
     assert wait_until(lambda: "Launch stopped by SIG" in launch.output_so_far(), timeout=10), launch.output_so_far()[-3000:]
-    assert ("during 'Wait until its tasks reach their target, group 1' | so far: 3 tasks (3 started, 0 already started)"
+    assert ("during 'Wait until the tasks reach their target, Group 1/1' | so far: 3 tasks (3 started, 0 already started)"
             in launch.output_so_far())
     calls = len(sim.request_log)
     time.sleep(2.5)

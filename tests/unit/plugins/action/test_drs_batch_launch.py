@@ -107,8 +107,8 @@ def test_a_failed_step_ends_the_launch_with_its_name_and_reason(drs, launch):
     result, _lines = launch(dict(jobs=ids))
     # set_stats has the summary on a failure too, for an AWX workflow's failure branch
     assert result["failed"] and result["ansible_stats"]["data"]["batch_launch"]["project-a"] == result["summary"]
-    assert result["summary"]["failure"]["task"] == "Start the tasks of group 1"
-    assert result["msg"].startswith("Launch failed at 'Start the tasks of group 1': 1 of 2 DRS tasks failed to start")
+    assert result["summary"]["failure"]["task"] == "Start the tasks of Group 1/1"
+    assert result["msg"].startswith("Launch failed at 'Start the tasks of Group 1/1': 1 of 2 DRS tasks failed to start")
     assert (result["summary"]["started"], result["summary"]["failed"]) == (1, 1)
     assert TOKEN not in repr(result) and "token ******** is not allowed here" in result["msg"]
 
@@ -223,5 +223,5 @@ def test_a_step_after_a_failed_one_sends_nothing(drs, launch, token_args):
     requests = len(drs.server.log)
     for name in ("start", "wait"):
         answer = step(name, launch=plan["launch"], group=1)
-        assert answer["failed"] and answer["msg"].startswith("The launch stopped at 'Start the tasks of group 1' before this step: ")
+        assert answer["failed"] and answer["msg"].startswith("The launch stopped at 'Start the tasks of Group 1/1' before this step: ")
     assert len(drs.server.log) == requests

@@ -52,7 +52,7 @@ def test_each_task_is_shown_as_the_last_read_saw_it():
     summary = launch_summary(time.time(), False, ledger(
         starts=[[start_entry(A, "started")]],
         reads=[[dict(id=A, status="STARTJOBING", status_class="starting", error_code=None, error_message=None)]]),
-        failure={"task": "Wait until its tasks reach their target, group 1", "msg": "the DRS API did not answer ..."})
+        failure={"task": "Wait until the tasks reach their target, Group 1/1", "msg": "the DRS API did not answer ..."})
     assert summary["jobs"][0]["status"] == "STARTJOBING" and summary["jobs"][0]["status_class"] == "starting"
     assert summary["per_status"] == {"STARTJOBING": 1} and summary["message"].endswith("status: STARTJOBING=1")
 
@@ -85,7 +85,7 @@ def test_check_mode_says_what_would_happen():
 def test_a_dual_active_refusal_names_the_fix():
     refusal = ("1 of 1 DRS task failed to start: %s (DRS.10040012: The forward job %s of this dual-active pair is "
                "FULL_TRANSFER_STARTED; ...)" % (B, A))
-    summary = launch_summary(time.time(), False, Ledger(), failure={"task": "Start the tasks of group 1", "msg": refusal})
+    summary = launch_summary(time.time(), False, Ledger(), failure={"task": "Start the tasks of Group 1/1", "msg": refusal})
     assert "put the backward task in a later group of batch_launch_job_groups than its forward task" in summary["message"]
 
 
@@ -95,7 +95,7 @@ def test_a_failed_precheck_keeps_every_task_known_so_far_and_starts_none():
     summary = launch_summary(time.time(), False, ledger(
         reads=[read], prechecks=[[{"job_id": A, "action": "started", "precheck_id": "pc-1", "result": "failed"},
                                   {"job_id": B, "action": "started", "precheck_id": "pc-2", "result": "passed"}]]),
-        failure={"task": "Precheck the tasks of group 1", "msg": "The precheck of DRS tasks failed: ..."})
+        failure={"task": "Precheck the tasks of Group 1/1", "msg": "The precheck of DRS tasks failed: ..."})
     assert (summary["tasks"], summary["started"]) == (2, 0)
     assert [(job["status"], job["precheck"]) for job in summary["jobs"]] == [("CONFIGURATION", "failed"),
                                                                              ("CONFIGURATION", "passed")]
@@ -104,10 +104,10 @@ def test_a_failed_precheck_keeps_every_task_known_so_far_and_starts_none():
 
 def test_an_interruption_says_how_far_the_launch_got():
     summary = launch_summary(time.time(), False, ledger(starts=[[start_entry(A, "started")]]),
-                             failure={"task": "Start the tasks of group 1", "msg": "stopped by SIGTERM",
+                             failure={"task": "Start the tasks of Group 1/1", "msg": "stopped by SIGTERM",
                                       "interrupted": "SIGTERM"})
     assert summary["message"].startswith("Launch stopped by SIGTERM (ansible-playbook interrupted or cancelled) during "
-                                         "'Start the tasks of group 1' | so far: 1 task (1 started, 0 already started)")
+                                         "'Start the tasks of Group 1/1' | so far: 1 task (1 started, 0 already started)")
 
 
 def test_tasks_are_named_where_the_name_is_known():
