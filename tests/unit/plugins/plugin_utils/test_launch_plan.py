@@ -105,6 +105,10 @@ def test_survey_and_command_line_strings_work(variables, expected):
     (dict(jobs=A, set_stats="maybe"), "batch_launch_set_stats: 'maybe' is not true or false"),
     (dict(jobs=A, connection="endpoint=x"), "batch_launch_connection: must be a mapping of connection options"),
     (dict(jobs=A, connection={"endpoint": "x", "projectid": "y"}), "batch_launch_connection: unknown option(s) projectid"),
+    (dict(jobs=A, before_start_tasks=["approve.yml"]), "batch_launch_before_start_tasks: must be the path of a task file, "
+     "not a list"),
+    (dict(jobs=A, before_start_task="approve.yml"), "batch_launch_before_start_task: not a variable of this role; did you "
+     "mean batch_launch_before_start_tasks?"),
 ])
 def test_each_bad_input_is_named_by_its_variable(variables, error):
     errors = plan(**variables)["errors"]
