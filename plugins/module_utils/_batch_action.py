@@ -37,7 +37,7 @@ class Operation:
     shows the effect (``status`` is None for a task the API no longer knows).
     """
 
-    def __init__(self, verb, send, method, path, done, already, took_effect):
+    def __init__(self, verb, send, method, path, done, already, took_effect, sendable=None):
         self.verb = verb
         self.send = send
         self.method = method
@@ -45,9 +45,101 @@ class Operation:
         self.done = done
         self.already = already
         self.took_effect = took_effect
+        # sendable(status): whether a task whose request had no answer, and that shows no effect, is sent again;
+        # one that is not has failed ("task is X after the <verb> request"). None: every such task is.
+        self.sendable = sendable
 
 
-class BatchActionStep(DrsStep):
+class ChunkedWrites:
+    """The writes of a step (the start, a retry, a pause, an end, a delete): ``size`` tasks a request, and a
+    request without an answer read back before it goes out again. Needs ``self.client`` and
+    ``self.params["retries"]``."""
+
+    def act(self, entries, operation, size=ACTION_CHUNK_SIZE):
+        """Send ``operation`` for ``entries``, ``size`` a request. A chunk the API refuses as a whole, or leaves
+        without an answer after the resends, fails its tasks and stops the chunks after it."""
+        chunks = -(-len(entries) // size)
+        for first in range(0, len(entries), size):
+            chunk = entries[first:first + size]
+            try:
+                self.act_on_chunk(chunk, operation)
+            except DrsApiError as exc:
+                # One reason per chunk, and one for the chunks never sent, so that the message names each once.
+                which = "chunk %d of %d" % (first // size + 1, chunks)
+                if exc.outcome_unknown:
+                    reason = "%s outcome unknown, it may have taken effect (run again to find out): %s" % (operation.verb, exc)
+                    not_sent = "not sent, because %s had no answer" % which
+                else:
+                    reason = "%s refused, %s: %s" % (operation.verb, which, exc)
+                    not_sent = "not sent, because %s was refused" % which
+                for entry in chunk:
+                    if entry["action"] not in (operation.done, operation.already, FAILED):
+                        entry.update(action=FAILED, error_code=exc.error_code, error_msg=reason)
+                for entry in entries[first + size:]:
+                    entry.update(action=FAILED, error_msg=not_sent)
+                return
+
+    def act_on_chunk(self, chunk, operation):
+        """One chunk; where the outcome is unknown, read the tasks back before sending to those still without the effect.
+
+        A request whose outcome is unknown is followed by a read and, for the tasks still without the effect,
+        at most ``retries`` further requests.
+        """
+        resends = self.params["retries"]
+        to_send = chunk
+        for attempt in range(resends + 1):
+            try:
+                answers = dict((answer.get("id"), answer) for answer in operation.send(to_send))
+            except DrsApiError as exc:
+                if not exc.outcome_unknown or attempt == resends:
+                    raise
+                answers = {}
+            refused = []
+            for entry in to_send:
+                answer = answers.get(entry["job_id"])
+                if answer is None:
+                    continue
+                if answer.get("status") == "success":
+                    entry["action"] = operation.done
+                else:
+                    entry.update(action=FAILED, error_code=answer.get("error_code"),
+                                 error_msg=answer.get("error_msg") or answer.get("error_message") or
+                                 "the service answered %r" % answer.get("status"))
+                    refused.append(entry)
+            if refused:
+                # Refused, yet it shows the effect: a lost request of this run acted (resent), or someone else did.
+                statuses = self.current_statuses([entry["job_id"] for entry in refused])
+                for entry in refused:
+                    if operation.took_effect(statuses.get(entry["job_id"], {}).get("status")):
+                        entry.update(action=operation.done if attempt > 0 else operation.already, error_code=None, error_msg=None)
+            unanswered = [entry for entry in to_send if entry["job_id"] not in answers]
+            if not unanswered:
+                return
+            # A request without an answer may still be on its way: let it land before reading back,
+            # or the read shows no effect and the action goes out twice.
+            resend_pause(attempt)
+            statuses = self.current_statuses([entry["job_id"] for entry in unanswered])
+            to_send = []
+            for entry in unanswered:
+                record = statuses.get(entry["job_id"], {})
+                if operation.took_effect(record.get("status")):
+                    entry["action"] = operation.done
+                elif operation.sendable is None or operation.sendable(record.get("status")):
+                    to_send.append(entry)
+                else:
+                    entry.update(action=FAILED, error_code=record.get("error_code"), error_msg="task is %s after the %s request"
+                                 % (record.get("status") or "unknown to the API", operation.verb))
+            if not to_send:
+                return
+        raise DrsApiError("no answer for %s after %d attempts" % (count_of(len(to_send), "task"), resends + 1),
+                          operation.method, operation.path, outcome_unknown=True)
+
+    def current_statuses(self, job_ids):
+        """Task ID -> its batch-status entry, for the IDs the API answers; read without refusing unknown ones."""
+        return dict((record.get("id"), record) for record in self.client.batch_status(job_ids))
+
+
+class BatchActionStep(ChunkedWrites, DrsStep):
     """Subclasses add their options to ``argument_spec`` and set ``action`` (as in "Failed to <action>"),
     ``participle`` ("retried", as in "cannot be retried"), ``done_actions`` and ``planned_actions`` (the
     ``results[].action`` values of a task acted on, and of one that would be), and ``planned(entry)`` (the
@@ -100,83 +192,6 @@ class BatchActionStep(DrsStep):
                       % (len(blocked), count_of(len(entries), "DRS task"), self.participle, describe(blocked)),
                       **self.result(entries, refused=True))
 
-    # -- act -----------------------------------------------------------------------------
-
-    def act(self, entries, operation):
-        """Send ``operation`` for ``entries``, 100 a request. A chunk the API refuses as a whole, or leaves
-        without an answer after the resends, fails its tasks and stops the chunks after it."""
-        chunks = -(-len(entries) // ACTION_CHUNK_SIZE)
-        for first in range(0, len(entries), ACTION_CHUNK_SIZE):
-            chunk = entries[first:first + ACTION_CHUNK_SIZE]
-            try:
-                self.act_on_chunk(chunk, operation)
-            except DrsApiError as exc:
-                # One reason per chunk, and one for the chunks never sent, so that the message names each once.
-                which = "chunk %d of %d" % (first // ACTION_CHUNK_SIZE + 1, chunks)
-                if exc.outcome_unknown:
-                    reason = "%s outcome unknown, it may have taken effect (run again to find out): %s" % (operation.verb, exc)
-                    not_sent = "not sent, because %s had no answer" % which
-                else:
-                    reason = "%s refused, %s: %s" % (operation.verb, which, exc)
-                    not_sent = "not sent, because %s was refused" % which
-                for entry in chunk:
-                    if entry["action"] not in (operation.done, operation.already, FAILED):
-                        entry.update(action=FAILED, error_code=exc.error_code, error_msg=reason)
-                for entry in entries[first + ACTION_CHUNK_SIZE:]:
-                    entry.update(action=FAILED, error_msg=not_sent)
-                return
-
-    def act_on_chunk(self, chunk, operation):
-        """One chunk; where the outcome is unknown, read the tasks back before sending to those still without the effect.
-
-        A request whose outcome is unknown is followed by a read and, for the tasks still without the effect,
-        at most ``retries`` further requests.
-        """
-        resends = self.params["retries"]
-        to_send = chunk
-        for attempt in range(resends + 1):
-            try:
-                answers = dict((answer.get("id"), answer) for answer in operation.send(to_send))
-            except DrsApiError as exc:
-                if not exc.outcome_unknown or attempt == resends:
-                    raise
-                answers = {}
-            refused = []
-            for entry in to_send:
-                answer = answers.get(entry["job_id"])
-                if answer is None:
-                    continue
-                if answer.get("status") == "success":
-                    entry["action"] = operation.done
-                else:
-                    entry.update(action=FAILED, error_code=answer.get("error_code"),
-                                 error_msg=answer.get("error_msg") or answer.get("error_message") or
-                                 "the service answered %r" % answer.get("status"))
-                    refused.append(entry)
-            if refused:
-                # Refused, yet it shows the effect: a lost request of this run acted (resent), or someone else did.
-                statuses = self.current_statuses([entry["job_id"] for entry in refused])
-                for entry in refused:
-                    if operation.took_effect(statuses.get(entry["job_id"], {}).get("status")):
-                        entry.update(action=operation.done if attempt > 0 else operation.already, error_code=None, error_msg=None)
-            unanswered = [entry for entry in to_send if entry["job_id"] not in answers]
-            if not unanswered:
-                return
-            # A request without an answer may still be on its way: let it land before reading back,
-            # or the read shows no effect and the action goes out twice.
-            resend_pause(attempt)
-            statuses = self.current_statuses([entry["job_id"] for entry in unanswered])
-            to_send = []
-            for entry in unanswered:
-                if operation.took_effect(statuses.get(entry["job_id"], {}).get("status")):
-                    entry["action"] = operation.done
-                else:
-                    to_send.append(entry)
-            if not to_send:
-                return
-        raise DrsApiError("no answer for %s after %d attempts" % (count_of(len(to_send), "task"), resends + 1),
-                          operation.method, operation.path, outcome_unknown=True)
-
     def fail_refused(self, entries, verb, acted):
         """Fail when the API refused a task, naming each, after every chunk was sent; ``acted`` counts the others."""
         failed = [entry for entry in entries if entry["action"] == FAILED]
@@ -184,10 +199,6 @@ class BatchActionStep(DrsStep):
             done = sum(1 for entry in entries if entry["action"] in self.done_actions)
             self.fail("%d of %s failed to %s (%d %s): %s" % (len(failed), count_of(len(entries), "DRS task"), verb, done, acted,
                                                              describe(failed)), **self.result(entries))
-
-    def current_statuses(self, job_ids):
-        """Task ID -> its batch-status entry, for the IDs the API answers; read without refusing unknown ones."""
-        return dict((record.get("id"), record) for record in self.client.batch_status(job_ids))
 
     # -- wait ----------------------------------------------------------------------------
 

@@ -5,10 +5,12 @@
 
 """The start step (drs_batch_start): read the tasks' statuses, start those in CONFIGURATION 100 a request,
 leave the started ones alone, refuse the plan as a whole when a task cannot start, and read back a start
-whose answer was lost before sending it again. Private to this collection; not a public API.
+whose answer was lost before sending it again (the writes of ``_batch_action``). Private to this collection;
+not a public API.
 """
 
-from ansible_collections.hwcloud.drs.plugins.module_utils._client import START_CHUNK_SIZE, START_PATH, DrsApiError
+from ansible_collections.hwcloud.drs.plugins.module_utils._batch_action import FAILED, ChunkedWrites, Operation
+from ansible_collections.hwcloud.drs.plugins.module_utils._client import START_CHUNK_SIZE, START_PATH
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import (
     InputError, check_id, check_number, epoch_millis, iso_utc, refuse_past,
 )
@@ -17,17 +19,15 @@ from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import (
     NEEDS_START, UNKNOWN, by_reason, count_of, status_class,
 )
 from ansible_collections.hwcloud.drs.plugins.module_utils._statuses import ALREADY_STARTED as STARTED_STATUSES
-from ansible_collections.hwcloud.drs.plugins.module_utils._waiter import resend_pause
 
 # results[].action
 STARTED = "started"
 ALREADY_STARTED = "already_started"
 WOULD_START = "would_start"
-FAILED = "failed"
 ACTIONS = (STARTED, ALREADY_STARTED, WOULD_START, FAILED)
 
 
-class DrsBatchStart(DrsStep):
+class DrsBatchStart(ChunkedWrites, DrsStep):
     argument_spec = dict(
         jobs=dict(type="list", elements="raw", required=True),
         start_time=dict(type="raw"),
@@ -115,96 +115,14 @@ class DrsBatchStart(DrsStep):
     # -- act -----------------------------------------------------------------------------
 
     def start(self, results):
-        pending = [entry for entry in results.values() if entry["action"] == WOULD_START]
-        size = self.params["chunk_size"]
-        chunks = -(-len(pending) // size)
-        for first in range(0, len(pending), size):
-            chunk = pending[first:first + size]
-            try:
-                self.start_chunk(chunk)
-            except DrsApiError as exc:
-                # One reason per chunk, and one for the chunks never sent, so that the message
-                # names each once (with its tasks) instead of repeating it for every task.
-                which = "chunk %d of %d" % (first // size + 1, chunks)
-                if exc.outcome_unknown:
-                    reason = "start outcome unknown, it may have taken effect (run again to find out): %s" % exc
-                    not_sent = "not sent, because %s had no answer" % which
-                else:
-                    reason = "start refused, %s: %s" % (which, exc)
-                    not_sent = "not sent, because %s was refused" % which
-                for entry in chunk:
-                    if entry["action"] == WOULD_START:
-                        entry.update(action=FAILED, error_code=exc.error_code, error_msg=reason)
-                for entry in pending[first + size:]:
-                    entry.update(action=FAILED, error_msg=not_sent)
-                return
+        self.act([entry for entry in results.values() if entry["action"] == WOULD_START], Operation(
+            "start", self.send_starts, "POST", START_PATH, STARTED, ALREADY_STARTED,
+            took_effect=lambda status: status in STARTED_STATUSES, sendable=lambda status: status in NEEDS_START),
+            size=self.params["chunk_size"])
 
-    def start_chunk(self, chunk):
-        """Start one chunk; where the outcome is unknown, read it back before sending again."""
-        # A start whose outcome is unknown is followed by a read of the chunk and, for the tasks
-        # still not started, at most ``retries`` further requests.
-        resends = self.params["retries"]
-        to_send = chunk
-        for attempt in range(resends + 1):
-            body = [dict(job_id=entry["job_id"], **({"start_time": entry["start_time"]} if entry["start_time"] else {}))
-                    for entry in to_send]
-            try:
-                answers = dict((answer.get("id"), answer) for answer in self.client.start_jobs(body))
-            except DrsApiError as exc:
-                if not exc.outcome_unknown or attempt == resends:
-                    raise
-                answers = {}
-            refused = []
-            for entry in to_send:
-                answer = answers.get(entry["job_id"])
-                if answer is None:
-                    continue
-                if answer.get("status") == "success":
-                    entry["action"] = STARTED
-                else:
-                    entry.update(action=FAILED, error_code=answer.get("error_code"),
-                                 error_msg=answer.get("error_msg") or answer.get("error_message") or
-                                 "the service answered %r" % answer.get("status"))
-                    refused.append(entry)
-            if refused:
-                self.started_meanwhile(refused, resent=attempt > 0)
-            unanswered = [entry for entry in to_send if entry["job_id"] not in answers]
-            if not unanswered:
-                return
-            # A request without an answer may still be on its way to the service: let it land
-            # before reading back, or the read shows CONFIGURATION and the start goes out twice.
-            resend_pause(attempt)
-            to_send = self.still_unstarted(unanswered)
-            if not to_send:
-                return
-        raise DrsApiError("no answer for %s after %d attempts" % (count_of(len(to_send), "task"), resends + 1),
-                          "POST", START_PATH, outcome_unknown=True)
-
-    def started_meanwhile(self, entries, resent):
-        """Read back tasks whose start was refused: one that is started now was not started twice.
-
-        Its start came from an earlier request of this run whose answer was lost (``resent``),
-        or from someone else between the first read and the start; either way it is not a failure.
-        """
-        statuses = self.read_statuses([entry["job_id"] for entry in entries])
-        for entry in entries:
-            if statuses[entry["job_id"]].get("status") in STARTED_STATUSES:
-                entry.update(action=STARTED if resent else ALREADY_STARTED, error_code=None, error_msg=None)
-
-    def still_unstarted(self, entries):
-        """Read back tasks whose start has no answer: mark the started ones, return the others."""
-        statuses = self.read_statuses([entry["job_id"] for entry in entries])
-        unstarted = []
-        for entry in entries:
-            status = statuses[entry["job_id"]].get("status")
-            if status in NEEDS_START:
-                unstarted.append(entry)
-            elif status in STARTED_STATUSES:
-                entry["action"] = STARTED
-            else:
-                entry.update(action=FAILED, error_code=statuses[entry["job_id"]].get("error_code"),
-                             error_msg="task is %s after the start request" % status)
-        return unstarted
+    def send_starts(self, entries):
+        return self.client.start_jobs([dict(job_id=entry["job_id"], **({"start_time": entry["start_time"]} if entry["start_time"] else {}))
+                                       for entry in entries])
 
     # -- result --------------------------------------------------------------------------
 

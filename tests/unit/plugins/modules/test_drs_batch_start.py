@@ -172,6 +172,25 @@ def test_unknown_outcome_where_nothing_started_sends_again(httpserver, drs, run_
     assert len(calls) == 2
 
 
+def test_unknown_outcome_where_a_task_failed_meanwhile_fails_it_without_sending_again(httpserver, drs, run_module, token_args):
+    ids = drs.add("CONFIGURATION", 2)
+    calls = []
+
+    def answer(request):
+        calls.append(request)
+        if len(calls) > 1:
+            return drs.batch_start(request)
+        drs.tasks[ids[1]] = "START_JOB_FAILED"  # the lost start failed for this task, started nothing for the other
+        return json_response({}, status=504)
+    httpserver.clear_all_handlers()
+    httpserver.expect_request(STATUS_URI).respond_with_handler(drs.batch_status)
+    httpserver.expect_request(START_URI).respond_with_handler(answer)
+    run = run_module(main, dict(token_args, jobs=ids))
+    assert run.failed and actions(run) == {ids[0]: "started", ids[1]: "failed"}
+    assert run.result["results"][1]["error_msg"] == "task is START_JOB_FAILED after the start request"
+    assert len(calls) == 2 and [job["job_id"] for job in json.loads(calls[1].data)["jobs"]] == [ids[0]]
+
+
 def test_a_chunk_that_fails_stops_the_rest_and_says_what_started(httpserver, drs, run_module, token_args):
     ids = drs.add("CONFIGURATION", 3)
     calls = start_requests_answering(httpserver, drs, 2,
