@@ -116,8 +116,9 @@ class DrsApiError(Exception):
     """
 
     def __init__(self, problem, method, path, status=None, error_code=None, error_msg=None,
-                 request_id=None, outcome_unknown=False, transient=False, retried=None):
+                 request_id=None, outcome_unknown=False, transient=False, retried=None, hint=None):
         self.problem = problem
+        self.hint = hint
         self.method = method
         self.path = path
         self.status = status
@@ -130,7 +131,7 @@ class DrsApiError(Exception):
         super(DrsApiError, self).__init__(self.describe())
 
     def describe(self):
-        parts = ["%s %s: %s" % (self.method, self.path, self.problem)]
+        parts = ["%s %s: %s%s" % (self.method, self.path, self.problem, "; " + self.hint if self.hint else "")]
         if self.error_code or self.error_msg:
             parts.append("%s: %s" % (self.error_code or "-", self.error_msg or "-"))
         if self.request_id:
@@ -148,6 +149,7 @@ class DrsApiError(Exception):
             "method": self.method,
             "path": self.path,
             "transient": self.transient,
+            "hint": self.hint,
         }
 
 
@@ -355,14 +357,16 @@ class DrsClient:
         except requests.exceptions.RequestException as exc:
             sent = _reached_server(exc)
             cause = _cause(exc)
+            hint = None
             if isinstance(exc, requests.exceptions.ReadTimeout) or isinstance(cause, ReadTimeoutError):
                 kind = "timed out after %ss" % self.timeout
             elif isinstance(cause, NewConnectionError):
-                kind = "cannot connect to %s: %s; check endpoint/region" % (urlsplit(url).netloc, _snippet(_connect_reason(cause)))
+                kind = "cannot connect to %s: %s" % (urlsplit(url).netloc, _snippet(_connect_reason(cause)))
+                hint = "check endpoint/region"
             else:
                 kind = "connection failed (%s)" % _snippet(str(cause))
             raise DrsApiError(kind, method, path, outcome_unknown=sent and not idempotent, transient=True,
-                              retried=_attempts(getattr(exc.args[0] if exc.args else None, "attempts", 1), began))
+                              retried=_attempts(getattr(exc.args[0] if exc.args else None, "attempts", 1), began), hint=hint)
         if 200 <= response.status_code < 300:
             return response
         error_code, error_msg = _error_body(response)

@@ -105,7 +105,7 @@ def poll(wait, args, read, say=None, answered_before=False):
                 return outage_failure(answer, waiter, label)
             if first:
                 say("%s after %s: the DRS API stopped answering (%s); reading again for up to %s"
-                    % (label, duration(waiter.elapsed()), plain(answer.get("msg")),
+                    % (label, duration(waiter.elapsed()), plain(answer),
                        duration(min(waiter.outage_tolerance, max(0.0, waiter.deadline - waiter.clock())))))
             waiter.outage_pause()
             continue
@@ -134,14 +134,15 @@ def outage_failure(answer, waiter, label):
         limit = "the end of the wait (wait_timeout %ds)" % waiter.timeout
     answer["msg"] = ("%s: the DRS API did not answer for %s (%d reads failed, backing off up to %ds between them), "
                      "up to %s; the last error: %s" % (label, duration(waiter.outage()), waiter.failed_reads,
-                                                       max(waiter.interval, MAX_OUTAGE_PAUSE), limit, plain(answer.get("msg"))))
+                                                       max(waiter.interval, MAX_OUTAGE_PAUSE), limit, plain(answer)))
     return answer
 
 
-def plain(message):
-    """A read's error for an outage line: the client's hint to check endpoint and region is for a first
-    request, not for an API that answered before."""
-    return str(message).replace("; check endpoint/region", "")
+def plain(answer):
+    """A failed read's message for an outage line, without the client's hint (``api_error.hint``, to check endpoint
+    and region), which is for a first request, not for an API that answered before."""
+    hint = (answer.get("api_error") or {}).get("hint")
+    return str(answer.get("msg")).replace("; " + hint, "") if hint else str(answer.get("msg"))
 
 
 def wait_options(args, wait_spec):

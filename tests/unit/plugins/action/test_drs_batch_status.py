@@ -64,7 +64,7 @@ def test_a_module_failure_ends_the_wait_at_once(run_action):
 
 def connection_failure():
     return dict(failed=True, msg="POST /v3/p/jobs/batch-status: cannot connect to 127.0.0.1:1: Connection refused; "
-                "check endpoint/region", api_error=dict(status=None, transient=True))
+                "check endpoint/region", api_error=dict(status=None, transient=True, hint="check endpoint/region"))
 
 
 def test_an_outage_is_ridden_out_with_a_line_when_it_begins_and_one_when_it_ends(run_action, clock):
