@@ -11,6 +11,7 @@ forwards every connection's bytes to the simulator and back.
 import datetime
 import ipaddress
 import os
+import select
 import socket
 import ssl
 import threading
@@ -124,21 +125,29 @@ class TlsProxy:
             client.close()
             return
         upstream = self._track(socket.create_connection(self.upstream, timeout=IDLE_SECONDS))
-        threading.Thread(target=self._pipe, args=(upstream, tls), daemon=True).start()
-        self._pipe(tls, upstream)
+        self._relay(tls, upstream)
 
     @staticmethod
-    def _pipe(source, target):
+    def _relay(tls, upstream):
+        """Both directions in this one thread: an SSL socket read in one thread and written in another at the same
+        time breaks now and then (OpenSSL's connection object is not shared between threads)."""
+        other = {tls: upstream, upstream: tls}
         try:
             while True:
-                data = source.recv(65536)
-                if not data:
+                # Bytes TLS already decrypted wait inside the SSL object, where select() does not see them.
+                readable = [tls] if tls.pending() else select.select(list(other), [], [], IDLE_SECONDS)[0]
+                if not readable:
                     break
-                target.sendall(data)
+                for source in readable:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    other[source].sendall(data)
         except (OSError, ssl.SSLError):
             pass
-        for sock in (source, target):
-            try:
-                sock.close()
-            except OSError:
-                pass
+        finally:
+            for sock in other:
+                try:
+                    sock.close()
+                except OSError:
+                    pass
