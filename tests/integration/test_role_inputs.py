@@ -21,8 +21,10 @@ def test_every_variable_as_a_plain_string(make_sim, run_playbook):
     run = run_playbook("launch.yml", sim, args=extra_vars(
         async_job_ids="%s,%s" % (ASYNC_A, ASYNC_B), job_groups="%s;%s" % (FORWARD, BACKWARD), poll_interval="0.5",
         wait_timeout="120", commit_wait_timeout="60", outage_tolerance="120", rpo_rto_max="30", target_status="auto",
-        set_stats="false"))
+        set_stats="false", precheck="yes", precheck_timeout="300", retry_failed="1", after_commit_tasks="hooks/mark.yml",
+        before_start_tasks="hooks/mark.yml", after_group_tasks="hooks/mark.yml") + ["-e", "hook_point=plain"])
     assert run.rc == 0, run.output
+    assert run.output.count("HOOK plain") == 5, run.output
     summary = run.results["summary"]
     assert summary["started"] == 8 and summary["committed"] == [ASYNC_A, ASYNC_B]
     assert [job["job_id"] for entry in writes(sim) if entry["route"] == "batch-starting"
