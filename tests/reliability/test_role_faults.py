@@ -121,8 +121,8 @@ def test_500_tasks_launch_under_20_percent_faults_on_every_route(make_sim, run_p
 def test_an_interrupted_launch_converges_when_run_again(make_sim, start_playbook, run_playbook, record_property,
                                                         interruption):
     """``kill-everything``: SIGKILL to ansible-playbook, its workers and the module (a crash).
-    ``ctrl-c``: SIGINT to ansible-playbook's process group, as a terminal sends it; ansible stops,
-    but the module it was running is in another session and carries on - while the run is
+    ``ctrl-c``: SIGINT to ansible-playbook's process group, as a terminal sends it; ansible and the
+    launch's step stop, but the start request on its way still lands at the service - while the run is
     started again at once."""
     sim = make_sim({"speed": "instant", "generate": {"count": 500, "prefix": "bench"}})
     # the second start request is slow, so the run is surely in the middle of the launch
@@ -161,8 +161,8 @@ def test_an_interrupted_launch_converges_when_run_again(make_sim, start_playbook
     summary = again.results["summary"]
     assert int(summary["started"]) + int(summary["already_started"]) == 500
     assert int(summary["already_started"]) >= started_at_interruption
-    # ctrl-c: two clients (the new run and the module ansible left running) may both send a
-    # start for the same task; the service takes the first and refuses the other
+    # ctrl-c: the interrupted run's last start request may land after the new run read the statuses,
+    # so both sent a start for the same task; the service takes the first and refuses the other
     assert_launched_once(sim, 500, refused_duplicates_allowed=(interruption == "ctrl-c"))
 
 
