@@ -16,7 +16,7 @@ long enough for the world to be replaced first: the fault rule is added at the f
 progress line and counts the status reads from there, so poll 2's is its first.
 
 It timestamps each progress line, samples the resident memory of ansible-playbook and of
-its forked workers (the launch task, with the modules' code it runs, is one of them) at each line, and prints a
+its forked workers (the wait's step task, with the modules' code it runs, is one of them) at each line, and prints a
 table of the figures and the targets of issue 11. See benchmarks/README.md.
 """
 
@@ -343,7 +343,7 @@ def render(results):
     ]
     out.append(table(["measure", "value", "target", "result"], rows))
     out.append("s/poll: from one progress line to the next (poll 1 from the wait task's banner); RSS: VmRSS from /proc,")
-    out.append("sampled at each progress line; workers: ansible-playbook's forked children (the launch task, which")
+    out.append("sampled at each progress line; workers: ansible-playbook's forked children (the wait's step task, which")
     out.append("runs the modules' code in its own process, runs in one). Default stdout callback, pipelining on.")
     out.append("soak: %s" % ("PASS" if soak["passed"] else "FAIL"))
     return "\n".join(out)
