@@ -333,6 +333,7 @@ def test_the_operators_task_files_run_where_the_role_says(make_sim, run_playbook
         return run.output.index(text)
 
     assert at("Batch async job %s: committed" % ASYNC_B) < marks[0] < at("Group 1/2: precheck passed")
+    assert "HOOK here   7+1" in run.output, "after the commit: every group, with its tasks"
     assert at("Group 1/2: precheck passed") < at("HOOK here Group 1/2 7") < at("Group 1/2: started 7 tasks")
     assert at("7 of 7 tasks at INCRE_TRANSFER_STARTED") < marks[2] < at("Group 2/2: precheck passed")
     assert at("Group 2/2: started 1 task") < at("1 of 1 task at INCRE_TRANSFER_STARTED") < marks[4]
