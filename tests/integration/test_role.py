@@ -349,3 +349,18 @@ def test_a_task_file_that_fails_stops_the_launch_with_the_summary(make_sim, run_
     assert "Launch failed at 'Ask for the change's approval' (the reason is above) | so far: 8 tasks (0 started" \
         in run.output, run.output
     assert "rescued=1" in run.output and "failed=1" in run.output
+
+
+def test_check_mode_runs_the_operators_task_files_too_and_writes_nothing(make_sim, run_playbook):
+    existing = {"id": "a1b2c3d4-0000-4000-8000-00000000jb01"}
+    sim = make_sim(dict(batch(), tasks=[existing]))
+    hooks = dict((name, "hooks/mark.yml") for name in (
+        "batch_launch_after_commit_tasks", "batch_launch_before_start_tasks", "batch_launch_after_group_tasks"))
+    # the async jobs' tasks can be planned only after the commit: one group is left, the existing task's
+    groups = [[FORWARD, existing["id"]], [BACKWARD]]
+    run = run_playbook("launch.yml", sim, dict(LAUNCH_VARS, batch_launch_job_groups=groups, hook_point="checked", **hooks),
+                       check=True)
+    assert run.rc == 0, run.output
+    assert run.output.count("HOOK checked") == 3, run.output  # after the commit, before the start, after the group
+    assert "HOOK checked Group 1/1 1" in run.output
+    assert writes(sim) == []
