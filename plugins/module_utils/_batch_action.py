@@ -208,15 +208,7 @@ class BatchActionStep(ChunkedWrites, DrsStep):
         naming the tasks not there yet. Each entry gets ``status``, the status read last (None: not known)."""
         waiter = Waiter(self.params["wait_timeout"], self.params["poll_interval"], self.params["outage_tolerance"])
         while True:
-            waiter.begin_poll()
-            try:
-                records = self.current_statuses([entry["job_id"] for entry in entries])
-            except DrsApiError as exc:
-                if not exc.transient or not waiter.read_failed():
-                    raise
-                waiter.outage_pause()
-                continue
-            waiter.read_succeeded()
+            records = waiter.read(lambda: self.current_statuses([entry["job_id"] for entry in entries]))
             views = []
             for entry in entries:
                 record = records.get(entry["job_id"]) or {}

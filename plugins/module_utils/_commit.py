@@ -86,15 +86,7 @@ class DrsAsyncCommit(DrsStep):
                 self.fail("Timed out after %ds waiting for batch async job %s to finish validating (still %s)"
                           % (self.params["wait_timeout"], async_job_id, VALIDATING), changed=False, status_before=VALIDATING)
             waiter.pause()
-            waiter.begin_poll()
-            try:
-                job = self.read_job(async_job_id)
-            except DrsApiError as exc:
-                if not exc.transient or not waiter.read_failed():
-                    raise
-                waiter.outage_pause()
-                continue
-            waiter.read_succeeded()
+            job = waiter.read(lambda: self.read_job(async_job_id))
         return job
 
     def why_invalid(self, async_job_id, job):

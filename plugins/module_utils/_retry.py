@@ -9,7 +9,7 @@ collection; not a public API.
 """
 
 from ansible_collections.hwcloud.drs.plugins.module_utils._batch_action import FAILED, BatchActionStep, Operation
-from ansible_collections.hwcloud.drs.plugins.module_utils._client import PRECHECK_CHUNK_SIZE, RETRY_PATH, DrsApiError
+from ansible_collections.hwcloud.drs.plugins.module_utils._client import PRECHECK_CHUNK_SIZE, RETRY_PATH
 from ansible_collections.hwcloud.drs.plugins.module_utils._inputs import check_number
 from ansible_collections.hwcloud.drs.plugins.module_utils._precheck import FAILED as PRECHECK_FAILED
 from ansible_collections.hwcloud.drs.plugins.module_utils._precheck import PASSED, describe_failures, describe_items, read_result
@@ -104,15 +104,7 @@ class DrsBatchRetry(BatchActionStep):
                       % (len(refused), count_of(len(to_check), "DRS task"), by_reason(refused)), **self.result(entries))
         waiter = Waiter(self.params["precheck_timeout"], self.params["poll_interval"], self.params["outage_tolerance"])
         while True:
-            waiter.begin_poll()
-            try:
-                raw = self.client.precheck_results([entry["job_id"] for entry in to_check])
-            except DrsApiError as exc:
-                if not exc.transient or not waiter.read_failed():
-                    raise
-                waiter.outage_pause()
-                continue
-            waiter.read_succeeded()
+            raw = waiter.read(lambda: self.client.precheck_results([entry["job_id"] for entry in to_check]))
             results = [read_result(entry["job_id"], raw[entry["job_id"]]) for entry in to_check]
             pending, failed = [], []
             for entry, result in zip(to_check, results):

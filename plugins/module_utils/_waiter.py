@@ -12,6 +12,8 @@ module once per interval. Private to this collection; not a public API.
 
 import time
 
+from ansible_collections.hwcloud.drs.plugins.module_utils._client import DrsApiError
+
 # Below this a poll interval would only load the API: every poll is one to three calls per
 # 100 tasks. Fractions of a second are allowed for local simulators and tests.
 MIN_POLL_INTERVAL = 0.1
@@ -113,6 +115,21 @@ class Waiter:
         self.failed_reads = 0
         self.outage_began = None
         return length
+
+    def read(self, read):
+        """A new poll: ``read()``'s answer. A read that fails with a transient DrsApiError is read again after
+        ``outage_pause()`` while the outage is within the tolerance and the deadline; then its error is raised."""
+        while True:
+            self.begin_poll()
+            try:
+                answer = read()
+            except DrsApiError as exc:
+                if not exc.transient or not self.read_failed():
+                    raise
+                self.outage_pause()
+                continue
+            self.read_succeeded()
+            return answer
 
 
 def resend_pause(attempt):
