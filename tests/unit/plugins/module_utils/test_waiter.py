@@ -61,7 +61,7 @@ def test_an_error_that_is_not_transient_is_raised_at_once():
 def test_an_outage_past_the_tolerance_raises_the_last_error():
     clock = Clock()
     waiter = Waiter(600, 1, outage_tolerance=3, clock=clock, sleep=clock.sleep)
-    errors = [unavailable() for _ in range(4)]
+    errors = [unavailable(), unavailable(), unavailable(), unavailable()]
     read, calls = reads(*errors)
     with pytest.raises(DrsApiError) as raised:
         waiter.read(read)
