@@ -177,10 +177,11 @@ class Launch:
         self.commits = state.get("commits", [])
         self.unplanned = state.get("unplanned", [])
         self.found = state.get("found", [])  # IDs of the tasks the job filter selects
-        self.groups = state.get("groups", [])  # the groups as arranged after the commit
         self.retries = state.get("retries", {})  # task ID -> retries sent for it
         self.created = state.get("created", [])  # IDs of the tasks this launch's commit created
         self.failure = state.get("failure")
+        # The groups follow from the plan, the commits and the job filter's tasks (final after the commit step).
+        self.groups = self.arrange()
         self.shown_warnings = state.get("warnings", [])
         self.connection = connection
         self.client, self.secrets, self.warnings = None, set(), []
@@ -193,7 +194,7 @@ class Launch:
 
     def state(self):
         return dict(plan=self.plan, began=self.began, ledger=self.ledger.state(), commits=self.commits,
-                    unplanned=self.unplanned, found=self.found, groups=self.groups, retries=self.retries,
+                    unplanned=self.unplanned, found=self.found, retries=self.retries,
                     created=self.created, failure=self.failure, warnings=self.shown_warnings + self.new_warnings())
 
     def new_warnings(self):
