@@ -39,13 +39,7 @@ def launch(token_args, monkeypatch, tmp_path):
         changed = []
 
         def step(name, **args):
-            task = mock.MagicMock(args=dict(connection or token_args, step=name, **args), async_val=0,
-                                  check_mode=check_mode, diff=diff)
-            plugin = action.ActionModule(task, mock.MagicMock(transport=transport), mock.MagicMock(), loader=None,
-                                         templar=None, shared_loader_obj=None)
-            # the task's environment, as Ansible templates it
-            plugin._compute_environment_string = lambda raw_environment_out: raw_environment_out.update(environment or {})
-            result = plugin.run(task_vars={"inventory_hostname": "project-a"})
+            result = run_step_task(dict(connection or token_args, step=name, **args), check_mode, diff, environment, transport)
             changed.append(result.get("changed"))
             return result
 
@@ -59,6 +53,16 @@ def launch(token_args, monkeypatch, tmp_path):
         return summary, lines
 
     return run
+
+
+def run_step_task(args, check_mode=False, diff=False, environment=None, transport="local"):
+    """One task of drs_batch_launch with ``args``, as Ansible runs it on the controller."""
+    task = mock.MagicMock(args=args, async_val=0, check_mode=check_mode, diff=diff)
+    plugin = action.ActionModule(task, mock.MagicMock(transport=transport), mock.MagicMock(), loader=None, templar=None,
+                                 shared_loader_obj=None)
+    # the task's environment, as Ansible templates it
+    plugin._compute_environment_string = lambda raw_environment_out: raw_environment_out.update(environment or {})
+    return plugin.run(task_vars={"inventory_hostname": "project-a"})
 
 
 def run_steps(step, plan, check_mode):
@@ -211,10 +215,7 @@ def test_a_step_after_a_failed_one_sends_nothing(drs, launch, token_args):
     drs.refuse_start[ids[0]] = {"error_code": "DRS.10040012", "error_msg": "refused"}
 
     def step(name, **args):
-        task = mock.MagicMock(args=dict(token_args, step=name, **args), async_val=0, check_mode=False, diff=False)
-        plugin = action.ActionModule(task, mock.MagicMock(transport="local"), mock.MagicMock(), loader=None, templar=None,
-                                     shared_loader_obj=None)
-        return plugin.run(task_vars={"inventory_hostname": "project-a"})
+        return run_step_task(dict(token_args, step=name, **args))
 
     plan = step("plan", variables=dict(jobs=ids, precheck=False))
     step("find", launch=plan["launch"])
